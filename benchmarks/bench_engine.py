@@ -1,0 +1,139 @@
+"""Engine benchmark: one batched cl.descend call against torch.optim.Adam on the same work.
+
+Adam (lr = 1e-2) on the Beale surface from 40,000 start points (uniform in [-4.5, 4.5]^2, seeded) for 200 steps.
+course_lib runs all trajectories in one ``cl.descend`` call; torch drives one float64 tensor of shape (40000, 2)
+through autograd of the Beale formula (loss = f(X).sum(); zero_grad; backward; step) and records the iterates
+and values of every step, as ``Path`` does. Both run on the same number of threads, in the same process.
+Each figure is the best of 3 runs after a warm-up.
+
+    .venv/bin/python benchmarks/bench_engine.py [--points 40000] [--steps 200] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import course_lib as cl  # noqa: E402
+
+TARGET = 4.0  # torch seconds / course_lib seconds
+
+
+def best_of(repeats, run):
+    times = []
+    result = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def blas_threads():
+    """The size of NumPy's BLAS thread pool, if it can be read (the benchmark itself uses no BLAS call)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            if os.environ.get(name):
+                return f"{os.environ[name]} (from {name})"
+        return "unknown (threadpoolctl is not installed)"
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    return ", ".join(f"{p['num_threads']} ({p['internal_api']})" for p in pools) or "none found"
+
+
+def run_course_lib(x0, steps):
+    return cl.descend(cl.surface("beale"), cl.optimizers.Adam(lr=1e-2), x0, steps)
+
+
+def beale_torch(p):
+    x, y = p[..., 0], p[..., 1]
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+
+def run_torch(torch, x0, steps):
+    X = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([X], lr=1e-2)
+    xs = torch.empty((steps + 1, *X.shape), dtype=torch.float64)
+    values = torch.empty((steps + 1, X.shape[0]), dtype=torch.float64)
+    xs[0] = X.detach()
+    for t in range(steps):
+        opt.zero_grad()
+        f = beale_torch(X)
+        values[t] = f.detach()
+        f.sum().backward()
+        opt.step()
+        xs[t + 1] = X.detach()
+    with torch.no_grad():
+        values[steps] = beale_torch(X)
+    return xs, values
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=40_000)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(0)
+    x0 = rng.uniform(-4.5, 4.5, size=(args.points, 2))
+    n, steps = args.points, args.steps
+    print(f"workload: Adam(lr=1e-2) on beale, {n:,} start points in [-4.5, 4.5]^2, {steps} steps, float64")
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+
+    # NumPy's element-wise ufuncs, which are all the engine uses, run on one thread.
+    numpy_threads = 1
+    print(f"threads: numpy {numpy_threads} (element-wise ufuncs are single-threaded; BLAS pool: {blas_threads()})")
+    if torch is not None:
+        default_torch_threads = torch.get_num_threads()
+        torch.set_num_threads(numpy_threads)
+        print(f"threads: torch.set_num_threads({numpy_threads}) (its default here is {default_torch_threads})")
+
+    run_course_lib(x0[:100], 5)  # warm-up (and the Beale surface is built once and cached)
+    seconds, path = best_of(args.repeats, lambda: run_course_lib(x0, steps))
+    print(f"course_lib: {seconds:.3f} s ({n / seconds:,.0f} traj/s)  [diverged: {int(path.diverged.sum())}]")
+
+    if torch is None:
+        print("torch.optim.Adam: skipped (torch is not installed)")
+        return 0
+
+    run_torch(torch, x0[:100], 5)  # warm-up
+    torch_seconds, (xs, values) = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
+    print(f"torch.optim.Adam: {torch_seconds:.3f} s ({n / torch_seconds:,.0f} traj/s)")
+
+    difference = np.abs(xs.numpy() - path.xs)
+    agree = np.abs(values.numpy() - path.values) / (1 + np.abs(path.values))
+    print(
+        f"same work: max |x_torch - x_course_lib| = {difference.max():.2e} "
+        f"(median {np.median(difference[-1]):.1e} at the last step), max relative value gap {agree.max():.2e}"
+    )
+
+    ratio = torch_seconds / seconds
+    verdict = "met" if ratio >= TARGET else "not met"
+    print(f"ratio: {ratio:.1f}x (target >= {TARGET:g}x: {verdict})")
+
+    if default_torch_threads != numpy_threads:
+        torch.set_num_threads(default_torch_threads)
+        run_torch(torch, x0[:100], 5)
+        free_seconds, _ = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
+        print(
+            f"for reference, torch on its default {default_torch_threads} threads: {free_seconds:.3f} s "
+            f"({n / free_seconds:,.0f} traj/s), ratio {free_seconds / seconds:.1f}x (not the compared figure)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

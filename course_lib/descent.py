@@ -1,0 +1,185 @@
+"""``descend``: run an optimizer on an objective, for one trajectory or a whole batch at once.
+
+>>> import course_lib as cl
+>>> path = cl.descend(cl.surface("bowl"), cl.optimizers.SGD(lr=0.5), x0=[0.0, 0.0], steps=3)
+>>> path.xs[1]
+array([7., 3.])
+
+Divergence never floods the screen with RuntimeWarnings: a trajectory whose iterate or value stops being finite,
+or runs further than ``bound`` times its start from the origin, is frozen at its last good point and flagged
+in ``Path.diverged`` and ``Path.diverged_at``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+__all__ = ["Path", "descend"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Path:
+    """The record of a descent run.
+
+    Attributes
+    ----------
+    xs : ndarray, shape (steps + 1, ..., dim)
+        The iterates; ``xs[0]`` is the start.
+    values : ndarray, shape (steps + 1, ...)
+        The objective at each iterate.
+    diverged : ndarray of bool, batch shape
+        True for trajectories that blew up (they are frozen at their last finite iterate).
+    diverged_at : ndarray of int, batch shape
+        The step at which each trajectory blew up, -1 where it never did.
+    """
+
+    xs: np.ndarray
+    values: np.ndarray
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def steps(self):
+        """The number of steps taken (``len(xs) - 1``; fewer than asked when ``tol`` stopped early)."""
+        return self.xs.shape[0] - 1
+
+    @property
+    def x(self):
+        """The last iterate, shape ``(..., dim)``."""
+        return self.xs[-1]
+
+    @property
+    def value(self):
+        """The objective at the last iterate, batch-shaped."""
+        return self.values[-1]
+
+    def __repr__(self):
+        batch = self.xs.shape[1:-1]
+        where = f", batch {batch}" if batch else ""
+        return f"Path(steps={self.steps}{where}, diverged={int(np.sum(self.diverged))})"
+
+
+def _steps(steps):
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise ValueError(f"steps: expected a whole number of steps, got {steps!r}")
+    if steps < 0:
+        raise ValueError(f"steps: must be >= 0, got {steps}")
+    return int(steps)
+
+
+def _start(objective, optimizer, x0):
+    try:
+        x = np.array(x0, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"x0: expected numbers, got {x0!r}") from None
+    if x.ndim == 0 and objective.dim == 1:
+        x = x[None]
+    if x.ndim == 0 or x.shape[-1] != objective.dim:
+        got = "a scalar" if x.ndim == 0 else f"last dimension {x.shape[-1]}"
+        raise ValueError(f"x0: the objective has dimension {objective.dim}, but x0 has {got}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x0: every coordinate must be finite")
+    # Array hyperparameters (a sweep) may add batch dimensions: every trajectory gets its own copy of the start.
+    shapes = [np.shape(h) for h in _leaves(optimizer.hyperparameters.values())]
+    try:
+        shape = np.broadcast_shapes(x.shape, *shapes)
+    except ValueError:
+        raise ValueError(
+            f"x0: shape {x.shape} does not broadcast with the optimizer's array hyperparameters {shapes}"
+        ) from None
+    return np.array(np.broadcast_to(x, shape))
+
+
+def _leaves(values):
+    for v in values:
+        if isinstance(v, tuple):
+            yield from _leaves(v)
+        elif isinstance(v, np.ndarray):
+            yield v
+
+
+def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_schedule=None, rng=None, bound=1e6):
+    """Run ``optimizer`` on ``objective`` from ``x0`` for ``steps`` steps and return the :class:`Path`.
+
+    Parameters
+    ----------
+    objective : Objective
+        Anything with ``value_and_grad(X)`` and ``dim``, e.g. ``cl.surface("rosenbrock")``.
+    optimizer : an optimizer of :mod:`course_lib.optimizers`
+    x0 : array_like, shape (dim,) or (..., dim)
+        One start or a batch of starts; a list is fine. Never modified.
+    steps : int
+        The number of steps (>= 0).
+    tol : float, optional
+        Stop early once every trajectory's gradient norm is below ``tol`` (diverged ones are ignored).
+    grad_fn : callable, optional
+        ``grad_fn(x, t, rng) -> g`` replaces the exact gradient, e.g. a minibatch gradient or a noisy one.
+    lr_schedule : callable, optional
+        ``lr_schedule(t) -> lr`` for step ``t = 0, 1, ...`` (a decaying schedule, say).
+    rng : numpy Generator or int seed, optional
+        Passed to ``grad_fn`` (made with ``np.random.default_rng(rng)``).
+    bound : float
+        A trajectory counts as diverged once ``max|x| > bound * (1 + max|x0|)``.
+    """
+    steps = _steps(steps)
+    if tol is not None and not (isinstance(tol, numbers.Real) and np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol: expected a positive number or None, got {tol!r}")
+    if not (isinstance(bound, numbers.Real) and bound > 0):
+        raise ValueError(f"bound: expected a positive number, got {bound!r}")
+    if grad_fn is not None and not callable(grad_fn):
+        raise ValueError("grad_fn: expected a function grad_fn(x, t, rng)")
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise ValueError("lr_schedule: expected a function lr_schedule(t)")
+    x = _start(objective, optimizer, x0)
+    rng = np.random.default_rng(rng)
+    limit = bound * (1.0 + np.abs(x).max(axis=-1))
+
+    with np.errstate(all="ignore"):
+
+        def evaluate(point, t):
+            if grad_fn is None:
+                return objective.value_and_grad(point)
+            value = objective.value(point)
+            return value, np.broadcast_to(np.asarray(grad_fn(point, t, rng), dtype=np.float64), point.shape)
+
+        value, g = evaluate(x, 0)
+        diverged = ~np.isfinite(value)
+        diverged_at = np.where(diverged, 0, -1)
+        state = optimizer.init(x)
+        xs = np.empty((steps + 1, *x.shape))
+        values = np.empty((steps + 1, *value.shape))
+        xs[0], values[0] = x, value
+        done = steps
+        for t in range(steps):
+            if tol is not None and np.all(diverged | (np.linalg.norm(g, axis=-1) < tol)):
+                done = t
+                break
+            opt = optimizer if lr_schedule is None else optimizer.replace(lr=lr_schedule(t))
+            x_new, state = opt.step(x, g, state)
+            value_new, g_new = evaluate(x_new, t + 1)
+            # Fast check on whole arrays first; the per-trajectory test runs only when something went wrong.
+            # NaN fails every comparison, so "not (|x| <= limit)" also catches NaN and inf.
+            healthy = (np.abs(x_new) <= limit[..., None]).all() and np.isfinite(value_new).all()
+            healthy = healthy and np.isfinite(g_new).all()
+            if not healthy or diverged.any():
+                bad = ~(np.abs(x_new) <= limit[..., None]).all(axis=-1) | ~np.isfinite(value_new)
+                bad |= ~np.isfinite(g_new).all(axis=-1)
+                diverged_at = np.where(bad & ~diverged, t + 1, diverged_at)
+                diverged = diverged | bad
+                keep = diverged[..., None]
+                x_new = np.where(keep, x, x_new)
+                value_new = np.where(diverged, value, value_new)
+                g_new = np.where(keep, 0.0, g_new)
+            x, value, g = x_new, value_new, g_new
+            xs[t + 1], values[t + 1] = x, value
+        if done < steps:
+            xs, values = xs[: done + 1].copy(), values[: done + 1].copy()
+    return Path(
+        xs=xs,
+        values=values,
+        diverged=np.asarray(diverged, dtype=bool),
+        diverged_at=np.asarray(diverged_at, dtype=np.int64),
+    )

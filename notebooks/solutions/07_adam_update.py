@@ -1,0 +1,8 @@
+def adam_update(x, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step (t = 1 on the first step): moving averages, bias correction, then the step."""
+    m_new = beta1 * m + (1 - beta1) * g
+    v_new = beta2 * v + (1 - beta2) * g**2
+    m_hat = m_new / (1 - beta1**t)
+    v_hat = v_new / (1 - beta2**t)
+    x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return x_new, m_new, v_new

@@ -1,0 +1,141 @@
+"""Newton, safeguarded Newton and L-BFGS: hand-computed steps, known behaviour, and a SciPy cross-check."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import course_lib as cl
+from course_lib.second_order import LBFGS, Newton, SafeguardedNewton
+
+
+def quadratic(A, b):
+    x, y = sp.symbols("x y", real=True)
+    v = sp.Matrix([x, y])
+    expr = (v.T * sp.Matrix(A) * v / 2 - sp.Matrix(b).T * v)[0]
+    return cl.objective(expr, [x, y])
+
+
+A = [[3, 1], [1, 2]]
+b = [1, -1]
+
+
+def test_newton_solves_a_quadratic_in_one_step():
+    f = quadratic(A, b)
+    x0 = np.array([4.0, -3.0])
+    x1, _ = Newton(f).step(x0, f.grad(x0), Newton(f).init(x0))
+    np.testing.assert_allclose(x1, np.linalg.solve(np.array(A, float), b), rtol=1e-12)
+
+
+def test_newton_step_by_hand_in_one_dimension():
+    # f = x**4: f' = 4x**3, f'' = 12x**2, so x - f'/f'' = x - x/3 = 2x/3; damped by lr = 0.5: x - x/6
+    f = cl.objective("x**4")
+    x0 = np.array([3.0])
+    assert Newton(f).step(x0, f.grad(x0), Newton(f).init(x0))[0][0] == pytest.approx(2.0)
+    assert Newton(f, lr=0.5).step(x0, f.grad(x0), Newton(f).init(x0))[0][0] == pytest.approx(2.5)
+
+
+def test_levenberg_damping_shifts_the_hessian():
+    f = quadratic(A, b)
+    x0 = np.array([1.0, 1.0])
+    g = f.grad(x0)
+    expected = x0 - np.linalg.solve(np.array(A, float) + 2.0 * np.eye(2), g)
+    opt = Newton(f, damping=2.0)
+    np.testing.assert_allclose(opt.step(x0, g, opt.init(x0))[0], expected, rtol=1e-12)
+
+
+def test_newton_is_attracted_to_a_saddle_and_the_safeguard_is_not():
+    f = cl.surface("saddle")
+    plain = cl.descend(f, Newton(f), [1.0, 0.5], 3)
+    np.testing.assert_allclose(plain.x, [0.0, 0.0], atol=1e-12)
+    safe = cl.descend(f, SafeguardedNewton(f), [1.0, 0.5], 5)
+    assert abs(safe.x[1]) > 1.0  # moved away from the saddle along the negative-curvature direction
+    assert np.all(np.diff(safe.values) < 0)  # every accepted step decreased f
+
+
+def test_safeguarded_newton_converges_where_plain_newton_overshoots():
+    f = cl.objective("sqrt(1 + x**2)")  # convex, but Newton's step x -> -x**3 diverges from |x| > 1
+    plain = cl.descend(f, Newton(f), [2.0], 6)
+    assert plain.diverged or abs(plain.x[0]) > 100
+    safe = cl.descend(f, SafeguardedNewton(f), [2.0], 30, tol=1e-10)
+    assert abs(safe.x[0]) < 1e-8
+
+
+def test_lbfgs_two_loop_satisfies_the_secant_equation():
+    # The inverse-Hessian estimate H maps the newest gradient change to the newest step: H y_k = s_k,
+    # so the direction for g = y_k is -s_k. With d pairs taken from a quadratic, H also equals A^{-1} on y_k.
+    Am = np.array(A, float)
+    s = np.array([[1.0, 0.0], [0.3, 1.0]])
+    y = s @ Am.T
+    opt = LBFGS(quadratic(A, b), history_size=2)
+    np.testing.assert_allclose(opt.direction(y[-1], s, y), -s[-1], rtol=1e-12)
+    # one pair only: H = gamma I updated once; still satisfies the secant equation for that pair
+    np.testing.assert_allclose(opt.direction(y[:1][-1], s[:1], y[:1]), -s[0], rtol=1e-12)
+
+
+def test_lbfgs_skips_pairs_without_positive_curvature():
+    opt = LBFGS(quadratic(A, b), history_size=2)
+    g = np.array([1.0, 2.0])
+    s = np.array([[1.0, 0.0], [0.0, 1.0]])
+    y = np.array([[-1.0, 0.0], [0.0, -2.0]])  # s.y < 0 for both: ignored, first-step scaling used
+    np.testing.assert_allclose(opt.direction(g, s, y), -g / np.linalg.norm(g), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, start", [("rosenbrock", [-1.2, 1.0]), ("beale", [1.0, 1.0]), ("himmelblau", [0.0, 0.0])])
+def test_lbfgs_reaches_a_minimum(name, start):
+    f = cl.surface(name)
+    path = cl.descend(f, LBFGS(f), start, 300, tol=1e-9)
+    assert path.steps < 100
+    assert np.min(np.linalg.norm(f.minima - path.x, axis=-1)) < 1e-6
+    assert np.all(np.diff(path.values) <= 1e-15)  # the line search never goes uphill
+
+
+def test_lbfgs_batch_equals_separate_runs():
+    f = cl.surface("rosenbrock")
+    starts = np.array([[-1.2, 1.0], [0.5, -0.5], [2.0, 2.0]])
+    batch = cl.descend(f, LBFGS(f), starts, 40)
+    for i, start in enumerate(starts):
+        single = cl.descend(f, LBFGS(f), start, 40)
+        np.testing.assert_allclose(batch.xs[:, i], single.xs, rtol=1e-12, atol=1e-14)
+
+
+def test_lbfgs_agrees_with_scipy():
+    optimize = pytest.importorskip("scipy.optimize", reason="SciPy is not a course dependency; cross-check only")
+    f = cl.surface("rosenbrock")
+    ours = cl.descend(f, LBFGS(f), [-1.2, 1.0], 300, tol=1e-8)
+    theirs = optimize.minimize(
+        lambda z: float(f.value(z)), [-1.2, 1.0], jac=f.grad, method="L-BFGS-B", options={"gtol": 1e-8, "maxcor": 10}
+    )
+    np.testing.assert_allclose(ours.x, theirs.x, atol=1e-4)
+    assert ours.steps <= 2 * theirs.nit  # same order of iterations: both are L-BFGS with a line search
+
+
+def test_inputs_are_not_modified_and_state_is_typed():
+    f = cl.surface("beale")
+    x = np.array([[1.0, 1.0], [2.0, 0.0]])
+    for opt in (Newton(f), SafeguardedNewton(f), LBFGS(f)):
+        state = opt.init(x)
+        x_copy, g = x.copy(), f.grad(x)
+        g_copy = g.copy()
+        for _ in range(3):
+            x_next, state = opt.step(x, g, state)
+        np.testing.assert_array_equal(x, x_copy)
+        np.testing.assert_array_equal(g, g_copy)
+        assert hasattr(state, "_fields")
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda f: Newton(f, lr=-1), "lr"),
+        (lambda f: Newton(f, damping=-0.1), "damping"),
+        (lambda f: Newton("x**2"), "objective"),
+        (lambda f: SafeguardedNewton(f, min_curvature=0), "min_curvature"),
+        (lambda f: SafeguardedNewton(f, shrink=1.5), "shrink"),
+        (lambda f: LBFGS(f, history_size=0), "history_size"),
+        (lambda f: LBFGS(f, c1=1.0), "c1"),
+        (lambda f: LBFGS(f, max_backtracks=0), "max_backtracks"),
+    ],
+)
+def test_bad_hyperparameters_are_named(make, match):
+    with pytest.raises(ValueError, match=match):
+        make(cl.surface("bowl"))
