@@ -55,8 +55,17 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	"$(BIN)/python" -m pip install -r "$(VENV)/requirements-dev-no-torch.txt"
 	@torch_pin="$$(grep -E '^[[:space:]]*torch[[:space:]]*==' requirements-dev.txt | tr -d '[:space:]')"; \
 	if [ -z "$$torch_pin" ]; then echo "requirements-dev.txt pins no torch" >&2; exit 1; fi; \
+	torch_index=""; \
+	if [ -n "$(TORCH_INDEX_URL)" ]; then \
+	  if "$(BIN)/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
+	      "$(TORCH_INDEX_URL)/torch/" >/dev/null 2>&1; then \
+	    torch_index="--extra-index-url $(TORCH_INDEX_URL)"; \
+	  else \
+	    echo "note: $(TORCH_INDEX_URL) is not reachable; installing torch from the default index"; \
+	  fi; \
+	fi; \
 	echo "Installing $$torch_pin (test oracle)"; \
-	if "$(BIN)/python" -m pip install "$$torch_pin" $(if $(TORCH_INDEX_URL),--extra-index-url "$(TORCH_INDEX_URL)",); then \
+	if "$(BIN)/python" -m pip install "$$torch_pin" $$torch_index; then \
 	  rm -f "$(VENV)/.course-no-torch"; \
 	else \
 	  echo "WARNING: $$torch_pin could not be installed; the tests that compare with torch.optim will be skipped."; \

@@ -1,12 +1,12 @@
 """Engine benchmark: one batched cl.descend call against torch.optim.Adam on the same work.
 
-Adam (lr = 1e-2) on the Beale surface from 40,000 start points (uniform in [-4.5, 4.5]^2, seeded) for 200 steps.
-course_lib runs all trajectories in one ``cl.descend`` call; torch drives one float64 tensor of shape (40000, 2)
-through autograd of the Beale formula (loss = f(X).sum(); zero_grad; backward; step) and records the iterates
-and values of every step, as ``Path`` does. Both run on the same number of threads, in the same process.
-Each figure is the best of 3 runs after a warm-up.
+Adam (lr = 1e-2) on the Beale surface from 40,000 start points (uniform in [-4.5, 4.5]^2, seeded) for
+200 steps. course_lib runs all trajectories in one ``cl.descend`` call; torch drives one float64 tensor of
+shape (40000, 2) through autograd of the Beale formula (loss = f(X).sum(); zero_grad; backward; step) and
+records the iterates and values of every step, as ``Path`` does. Both run on the same number of threads, in
+the same process. Each figure is the best of 3 runs after a warm-up.
 
-    .venv/bin/python benchmarks/bench_engine.py [--points 40000] [--steps 200] [--repeats 3]
+    .venv/bin/python benchmarks/bench_engine.py [--points N] [--steps N] [--repeats N] [--default-threads]
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ TARGET = 4.0  # torch seconds / course_lib seconds
 
 
 def best_of(repeats, run):
-    times = []
+    """Best wall-clock seconds, best CPU seconds of this process, and the last result."""
+    wall, cpu = [], []
     result = None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = run()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return min(wall), min(cpu), result
 
 
 def blas_threads():
@@ -81,12 +83,19 @@ def main(argv=None):
     parser.add_argument("--points", type=int, default=40_000)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--default-threads",
+        action="store_true",
+        help="also time torch on its default thread count (reference)",
+    )
     args = parser.parse_args(argv)
 
     rng = np.random.default_rng(0)
     x0 = rng.uniform(-4.5, 4.5, size=(args.points, 2))
     n, steps = args.points, args.steps
     print(f"workload: Adam(lr=1e-2) on beale, {n:,} start points in [-4.5, 4.5]^2, {steps} steps, float64")
+    if hasattr(os, "getloadavg"):
+        print(f"load average before the runs: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
     try:
         import torch
@@ -95,23 +104,33 @@ def main(argv=None):
 
     # NumPy's element-wise ufuncs, which are all the engine uses, run on one thread.
     numpy_threads = 1
-    print(f"threads: numpy {numpy_threads} (element-wise ufuncs are single-threaded; BLAS pool: {blas_threads()})")
+    print(
+        f"threads: numpy {numpy_threads} "
+        f"(element-wise ufuncs are single-threaded; BLAS pool: {blas_threads()})"
+    )
     if torch is not None:
         default_torch_threads = torch.get_num_threads()
         torch.set_num_threads(numpy_threads)
-        print(f"threads: torch.set_num_threads({numpy_threads}) (its default here is {default_torch_threads})")
+        print(
+            f"threads: torch.set_num_threads({numpy_threads}) (its default here is {default_torch_threads})"
+        )
 
     run_course_lib(x0[:100], 5)  # warm-up (and the Beale surface is built once and cached)
-    seconds, path = best_of(args.repeats, lambda: run_course_lib(x0, steps))
-    print(f"course_lib: {seconds:.3f} s ({n / seconds:,.0f} traj/s)  [diverged: {int(path.diverged.sum())}]")
+    seconds, cpu, path = best_of(args.repeats, lambda: run_course_lib(x0, steps))
+    print(
+        f"course_lib: {seconds:.3f} s ({n / seconds:,.0f} traj/s)  "
+        f"[CPU {cpu:.3f} s; diverged: {int(path.diverged.sum())}]"
+    )
 
     if torch is None:
         print("torch.optim.Adam: skipped (torch is not installed)")
         return 0
 
     run_torch(torch, x0[:100], 5)  # warm-up
-    torch_seconds, (xs, values) = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
-    print(f"torch.optim.Adam: {torch_seconds:.3f} s ({n / torch_seconds:,.0f} traj/s)")
+    torch_seconds, torch_cpu, (xs, values) = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
+    print(
+        f"torch.optim.Adam: {torch_seconds:.3f} s ({n / torch_seconds:,.0f} traj/s)  [CPU {torch_cpu:.3f} s]"
+    )
 
     difference = np.abs(xs.numpy() - path.xs)
     agree = np.abs(values.numpy() - path.values) / (1 + np.abs(path.values))
@@ -123,11 +142,12 @@ def main(argv=None):
     ratio = torch_seconds / seconds
     verdict = "met" if ratio >= TARGET else "not met"
     print(f"ratio: {ratio:.1f}x (target >= {TARGET:g}x: {verdict})")
+    print(f"ratio of CPU seconds (less sensitive to other load on the machine): {torch_cpu / cpu:.1f}x")
 
-    if default_torch_threads != numpy_threads:
+    if args.default_threads and default_torch_threads != numpy_threads:
         torch.set_num_threads(default_torch_threads)
         run_torch(torch, x0[:100], 5)
-        free_seconds, _ = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
+        free_seconds, _, _ = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
         print(
             f"for reference, torch on its default {default_torch_threads} threads: {free_seconds:.3f} s "
             f"({n / free_seconds:,.0f} traj/s), ratio {free_seconds / seconds:.1f}x (not the compared figure)"

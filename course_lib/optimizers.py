@@ -30,6 +30,17 @@ __all__ = [
     "Adam",
     "AdamW",
     "OPTIMIZERS",
+    # other forms of momentum (chapter 06)
+    "HeavyBall",
+    "NesterovLookahead",
+    "EMAMomentum",
+    # teaching variants (chapters 07 and 08), including the seeds' mistakes
+    "SeedAdagrad",
+    "SeedAdam",
+    "AdagradEpsInRoot",
+    "RMSpropEpsInRoot",
+    "AdamEpsInRoot",
+    "DecoupledSGD",
 ]
 
 
@@ -485,7 +496,9 @@ class SeedAdagrad(Optimizer):
 
     def __post_init__(self):
         if not callable(self.value_fn):
-            raise ValueError(f"value_fn: expected a function of x such as objective.value, got {self.value_fn!r}")
+            raise ValueError(
+                f"value_fn: expected a function of x such as objective.value, got {self.value_fn!r}"
+            )
         set_ = object.__setattr__
         set_(self, "lr", _check("lr", self.lr, 0.0))
         set_(self, "eps", _check("eps", self.eps, 0.0))
@@ -504,7 +517,7 @@ class SeedAdagrad(Optimizer):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SeedAdam(Adam):
-    r"""Adam with a seed's bias correction: m̂_t = m_t / (1 - b1) and v̂_t = v_t / (1 - b2), without the power t.
+    r"""Adam with a seed's bias correction: m̂_t = m_t / (1 - b1), v̂_t = v_t / (1 - b2), without the power t.
 
     It agrees with :class:`Adam` on the first step only; with a constant gradient its step is
     (1 - b1**t)/(1 - b1) / sqrt((1 - b2**t)/(1 - b2)) times Adam's, tending to sqrt(1 - b2)/(1 - b1).
@@ -574,7 +587,7 @@ class AdamEpsInRoot(Adam):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class DecoupledSGD(Optimizer):
-    r"""Gradient descent with decoupled weight decay in a seed's form: x_{t+1} = (1 - weight_decay) x_t - lr g_t.
+    r"""Gradient descent with decoupled weight decay in a seed's form: x_{t+1} = (1 - wd) x_t - lr g_t.
 
     The decay is not multiplied by lr (torch's AdamW multiplies it). With ``SGD(lr, weight_decay=wd / lr)``
     (an L2 term) the trajectories coincide. Taught in notebooks/08_weight_decay.ipynb.

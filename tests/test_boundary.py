@@ -1,7 +1,7 @@
-"""The computing layer imports NumPy and SymPy only: it must import with the plotting and widget stacks blocked.
+"""The computing layer imports NumPy and SymPy only: it must import with plotting and widget stacks blocked.
 
-Each check runs in a fresh interpreter (modules already imported by pytest or by other tests would hide a stray
-import). A meta-path finder placed first on sys.meta_path refuses the blocked top-level packages.
+Each check runs in a fresh interpreter (modules already imported by pytest or by other tests would hide a
+stray import). A meta-path finder placed first on sys.meta_path refuses the blocked top-level packages.
 """
 
 import json
@@ -39,7 +39,7 @@ BLOCKER = textwrap.dedent(
 
 
 def computing_modules(directory=PACKAGE, prefix="course_lib."):
-    """Every module of course_lib, subpackages included, except the graphical package; found without importing."""
+    """Every module of course_lib (subpackages included) but the graphical package; none is imported."""
     names = []
     for info in pkgutil.iter_modules([str(directory)]):
         if info.name in GRAPHICAL and directory == PACKAGE:
@@ -124,7 +124,7 @@ def test_package_import_and_a_small_run_without_graphics():
         assert path.xs.shape == (6, 2)
         f = cl.objective("(x-7)**2 + (y-3)**2")
         assert float(f.value([7.0, 3.0])) == 0.0
-        leaked = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED or m.startswith("course_lib.viz"))
+        leaked = [m for m in sys.modules if m.split(".")[0] in BLOCKED or m.startswith("course_lib.viz")]
         assert not leaked, leaked
         assert not ATTEMPTS, ATTEMPTS
         print("ok")

@@ -77,6 +77,7 @@ def test_variance_ratio_accepts_the_solution_and_the_finite_population_value():
         (1, "does reduce"),
         (0.5, "sigma^2 / |B|"),
         ("a lot", "number"),
+        (None, "prediction"),
         (np.nan, "nan"),
         ([1, 2], "one number"),
     ],

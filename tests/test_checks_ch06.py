@@ -96,7 +96,7 @@ def test_effective_step_lr_over_beta_is_named_when_beta_is_nonzero():
     assert not feedback.ok and "not by beta" in feedback.message
 
 
-# --- exercise 3: Polyak's parameters --------------------------------------------------------------------------
+# --- exercise 3: Polyak's parameters ------------------------------------------------------------------
 
 
 def test_polyak_parameters_accepts_the_solution():

@@ -16,16 +16,31 @@ def solution(name):
     return namespace
 
 
-def make_adam(*, correction="power", eps_inside=False, sqrt=True, numerator="m", sign=-1, m_rule="ema",
-              v_rule="ema", t_shift=0):
+def make_adam(
+    *,
+    correction="power",
+    eps_inside=False,
+    sqrt=True,
+    numerator="m",
+    sign=-1,
+    m_rule="ema",
+    v_rule="ema",
+    t_shift=0,
+):
     """An Adam update with one deliberate mistake switched on."""
 
     @np.errstate(all="ignore")
     def update(x, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-        m_new = {"ema": beta1 * m + (1 - beta1) * g, "nodamp": beta1 * m + g,
-                 "swap": (1 - beta1) * m + beta1 * g}[m_rule]
-        v_new = {"ema": beta2 * v + (1 - beta2) * g**2, "abs": beta2 * v + (1 - beta2) * np.abs(g),
-                 "plain": beta2 * v + (1 - beta2) * g}[v_rule]
+        m_new = {
+            "ema": beta1 * m + (1 - beta1) * g,
+            "nodamp": beta1 * m + g,
+            "swap": (1 - beta1) * m + beta1 * g,
+        }[m_rule]
+        v_new = {
+            "ema": beta2 * v + (1 - beta2) * g**2,
+            "abs": beta2 * v + (1 - beta2) * np.abs(g),
+            "plain": beta2 * v + (1 - beta2) * g,
+        }[v_rule]
         tt = t + t_shift
         if correction == "power":
             m_hat, v_hat = m_new / (1 - beta1**tt), v_new / (1 - beta2**tt)

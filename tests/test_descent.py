@@ -18,9 +18,9 @@ def gd_on_bowl(x0, lr, steps):
     return CENTRE + (1 - 2 * lr) ** t * (np.asarray(x0, dtype=np.float64) - CENTRE)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Shapes and the start
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("batch", [(), (3,), (2, 4)], ids=["single", "batch3", "batch2x4"])
@@ -99,9 +99,9 @@ def test_negative_steps_raise_naming_steps(steps):
         cl.descend(BOWL, SGD(lr=0.1), [0.0, 0.0], steps=steps)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Early stopping
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def gradient_norms(f, xs):
@@ -141,9 +141,9 @@ def test_tol_that_is_met_at_the_start_gives_a_single_point():
     assert path.xs.shape == (1, 2)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Divergence
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def first_escape(x0, lr, bound=1e6, horizon=200):
@@ -221,9 +221,9 @@ def test_overflow_to_inf_is_caught():
     assert np.all(np.isfinite(path.xs)) and np.all(np.isfinite(path.values))
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Hooks: grad_fn and lr_schedule
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def test_grad_fn_replaces_the_exact_gradient():
@@ -252,9 +252,13 @@ def test_grad_fn_receives_the_rng_and_seeded_noise_is_reproducible():
     rng = np.random.default_rng(3)
     a = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=rng)
     assert all(r is rng for r in received)
-    b = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(3))
+    b = cl.descend(
+        BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(3)
+    )
     np.testing.assert_array_equal(a.xs, b.xs)
-    c = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(4))
+    c = cl.descend(
+        BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(4)
+    )
     assert not np.array_equal(a.xs, c.xs)
     exact = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30)
     assert not np.allclose(a.xs, exact.xs)

@@ -232,7 +232,7 @@ def test_sanitizer_leaves_computed_results_alone(result):
 
 def _probe_notebook(stored_plain: str) -> nbformat.NotebookNode:
     """A cell whose fresh output has text/plain 'PLAIN' and text/html '<b>fresh</b>', one printing an address
-    and one showing a widget; the stored outputs differ in html, address and widget id."""
+    and one showing a widget; the stored outputs differ in html, address, widget id and widget repr."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     html_cell = nbformat.v4.new_code_cell(
@@ -254,7 +254,7 @@ def _probe_notebook(stored_plain: str) -> nbformat.NotebookNode:
         nbformat.v4.new_output(
             "execute_result",
             data={
-                "text/plain": "IntSlider(value=3)",
+                "text/plain": "IntSlider(value=7, description='an older layout')",
                 WIDGET_VIEW: {"model_id": "0" * 32, "version_major": 2, "version_minor": 0},
             },
             execution_count=3,
@@ -275,7 +275,7 @@ def _run_nbval(notebook_path: Path, *, with_conftest: bool = True) -> subprocess
     return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
-def test_nbval_compares_text_but_skips_html_addresses_and_widget_ids(tmp_path):
+def test_nbval_compares_text_but_skips_html_addresses_and_widget_details(tmp_path):
     """Run nbval (with this repository's settings) on a probe notebook in a temporary folder."""
     matching = tmp_path / "matching.ipynb"
     nbformat.write(_probe_notebook(stored_plain="PLAIN"), matching)
@@ -283,15 +283,24 @@ def test_nbval_compares_text_but_skips_html_addresses_and_widget_ids(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "3 passed" in result.stdout
 
-    # Control: without tests/conftest.py, nbval compares text/html and the same notebook fails on it.
+    # Control: without tests/conftest.py, nbval compares text/html and the widget's repr, and fails on both.
     result = _run_nbval(matching, with_conftest=False)
-    assert result.returncode == 1 and "mismatch 'text/html'" in result.stdout, result.stdout[-3000:]
+    assert result.returncode == 1 and "2 failed" in result.stdout, result.stdout[-3000:]
+    assert "mismatch 'text/html'" in result.stdout and "mismatch 'text/plain'" in result.stdout
 
     differing = tmp_path / "differing.ipynb"
     nbformat.write(_probe_notebook(stored_plain="STALE"), differing)
     result = _run_nbval(differing)
     assert result.returncode == 1, "a changed text/plain output must fail the notebook test"
     assert "Cell outputs differ" in result.stdout and "1 failed" in result.stdout
+
+    # A cell whose widget no longer appears fails, although the widget's repr itself is not compared.
+    vanished = _probe_notebook(stored_plain="PLAIN")
+    vanished.cells[2].source = "import ipywidgets\nslider = ipywidgets.IntSlider(value=3)"
+    vanished_path = tmp_path / "vanished.ipynb"
+    nbformat.write(vanished, vanished_path)
+    result = _run_nbval(vanished_path)
+    assert result.returncode == 1 and "1 failed" in result.stdout, result.stdout[-3000:]
 
 
 def test_widget_state_check_reads_real_notebook_metadata():

@@ -1,4 +1,4 @@
-"""course_lib.objectives: named surfaces, derivatives against finite differences, shapes, safe string parsing."""
+"""course_lib.objectives: named surfaces, derivatives against finite differences, shapes, safe parsing."""
 
 import re
 import signal
@@ -49,9 +49,9 @@ def central_gradient(fun, X, h=1e-6):
     return np.stack(columns, axis=-1)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Catalogue
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def test_catalogue_has_the_contract_names():
@@ -205,9 +205,9 @@ def test_unknown_surface_lists_the_names(bad):
         assert name in message
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # objective() from SymPy expressions and strings
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 def test_objective_from_sympy_expression():
@@ -229,8 +229,16 @@ def test_objective_from_string_equals_sympy_version():
     np.testing.assert_allclose(from_string.value(X), from_sympy.value(X), rtol=1e-14)
     np.testing.assert_allclose(from_string.grad(X), from_sympy.grad(X), rtol=1e-14)
     np.testing.assert_allclose(from_string.hess(X), from_sympy.hess(X), rtol=1e-14)
-    assert sp.simplify(from_string.expr - (sp.sin(sp.Symbol("x", real=True)) * sp.exp(-sp.Symbol("y", real=True) ** 2)
-                                           + sp.Symbol("x", real=True) ** 2)) == 0
+    assert (
+        sp.simplify(
+            from_string.expr
+            - (
+                sp.sin(sp.Symbol("x", real=True)) * sp.exp(-(sp.Symbol("y", real=True) ** 2))
+                + sp.Symbol("x", real=True) ** 2
+            )
+        )
+        == 0
+    )
 
 
 def test_default_variable_order_is_sorted_by_name():
@@ -295,9 +303,9 @@ def test_wrong_last_dimension_raises(source, X):
             method(X)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Safe parsing
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 REJECTED = [
     ("__import__('os').system('touch {tmp}/pwned_X')", r"__import__|system"),
@@ -374,7 +382,10 @@ ALLOWED = [
     ("abs(x)", lambda x: np.abs(x)),
     ("-x**2", lambda x: -(x**2)),
     ("2.5e-3*x", lambda x: 2.5e-3 * x),
-    ("log(x**2 + 1) + cos(y) / 2 - tanh(x*y)", lambda x, y: np.log(x**2 + 1) + np.cos(y) / 2 - np.tanh(x * y)),
+    (
+        "log(x**2 + 1) + cos(y) / 2 - tanh(x*y)",
+        lambda x, y: np.log(x**2 + 1) + np.cos(y) / 2 - np.tanh(x * y),
+    ),
 ]
 
 

@@ -1,7 +1,7 @@
 """Update rules of course_lib.optimizers: shared properties, hand-computed steps and input validation.
 
-The hand-computed tests use the quadratic f(x) = x1**2 + 2*x2**2, whose gradient is g = (2*x1, 4*x2), and the
-start x = (1, -2), where g = (2, -8). Every expected number is written out as arithmetic on these small values.
+The hand-computed tests use the quadratic f(x) = x1**2 + 2*x2**2, whose gradient is g = (2*x1, 4*x2), and
+the start x = (1, -2), where g = (2, -8). Every expected number is written out as arithmetic on these values.
 """
 
 import dataclasses
@@ -53,9 +53,9 @@ def frozen_copy(tree):
     return tree
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # One parametrized test over every rule
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("batch", [(), (3,), (4, 5)], ids=["single", "batch3", "batch4x5"])
@@ -154,9 +154,9 @@ def test_replace_changes_and_validates():
         opt.replace(lr=-1.0)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Hand-computed one- and two-step values
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 X0 = np.array([1.0, -2.0])  # g(X0) = (2*1, 4*(-2)) = (2, -8)
 
@@ -265,7 +265,8 @@ def test_rmsprop_centered_with_momentum_by_hand():
     ba1, bb1 = 2 / (0.6 + eps), -8 / (2.4 + eps)
     close(x1, [1 - 0.01 * ba1, -2 - 0.01 * bb1])
     a1, b1 = 1 - 0.01 * ba1, -2 - 0.01 * bb1
-    # step 2: g1 = (2*a1, 4*b1); v2 = 0.9*v1 + 0.1*g1**2; mean2 = 0.9*mean1 + 0.1*g1; b2 = 0.5*b1 + g1/denominator
+    # step 2: g1 = (2*a1, 4*b1); v2 = 0.9*v1 + 0.1*g1**2; mean2 = 0.9*mean1 + 0.1*g1;
+    # b2 = 0.5*b1 + g1/sqrt(v2 - mean2**2)
     ga, gb = 2 * a1, 4 * b1
     va, vb = 0.9 * 0.4 + 0.1 * ga**2, 0.9 * 6.4 + 0.1 * gb**2
     ma, mb = 0.9 * 0.2 + 0.1 * ga, 0.9 * -0.8 + 0.1 * gb
@@ -315,7 +316,8 @@ def test_adam_by_hand():
     x1, x2 = two_steps(Adam(lr=0.1))  # betas (0.9, 0.999), eps 1e-8
     eps = 1e-8
     # step 1: m1 = 0.1*g0 = (0.2, -0.8); v1 = 0.001*g0**2 = (0.004, 0.064)
-    # bias correction: m1/(1 - 0.9) = g0, v1/(1 - 0.999) = g0**2, so x1 = x0 - 0.1*g0/(|g0| + eps), about (0.9, -1.9)
+    # bias correction: m1/(1 - 0.9) = g0, v1/(1 - 0.999) = g0**2,
+    # so x1 = x0 - 0.1*g0/(|g0| + eps), about (0.9, -1.9)
     close(x1, [1 - 0.1 * 2 / (2 + eps), -2 - 0.1 * -8 / (8 + eps)])
     a1, b1 = x1
     # step 2: g1 = (2*a1, 4*b1); m2 = 0.9*m1 + 0.1*g1; v2 = 0.999*v1 + 0.001*g1**2
@@ -323,13 +325,20 @@ def test_adam_by_hand():
     ma, mb = 0.9 * 0.2 + 0.1 * ga, 0.9 * -0.8 + 0.1 * gb
     va, vb = 0.999 * 0.004 + 0.001 * ga**2, 0.999 * 0.064 + 0.001 * gb**2
     c1, c2 = 1 - 0.9**2, 1 - 0.999**2  # 0.19 and 0.001999
-    close(x2, [a1 - 0.1 * (ma / c1) / (math.sqrt(va / c2) + eps), b1 - 0.1 * (mb / c1) / (math.sqrt(vb / c2) + eps)])
+    close(
+        x2,
+        [
+            a1 - 0.1 * (ma / c1) / (math.sqrt(va / c2) + eps),
+            b1 - 0.1 * (mb / c1) / (math.sqrt(vb / c2) + eps),
+        ],
+    )
 
 
 def test_adam_without_bias_correction_by_hand():
     x1, x2 = two_steps(Adam(lr=0.1, bias_correction=False))
     eps = 1e-8
-    # step 1 uses m1 = (0.2, -0.8) and v1 = (0.004, 0.064) as they are: the step is 0.1*0.2/sqrt(0.004), about 0.316
+    # step 1 uses m1 = (0.2, -0.8) and v1 = (0.004, 0.064) as they are:
+    # the step is 0.1*0.2/sqrt(0.004), about 0.316
     close(x1, [1 - 0.1 * 0.2 / (math.sqrt(0.004) + eps), -2 - 0.1 * -0.8 / (math.sqrt(0.064) + eps)])
     a1, b1 = x1
     ga, gb = 2 * a1, 4 * b1
@@ -381,8 +390,14 @@ def test_adamw_default_weight_decay_differs_from_adam():
     ("cls", "defaults"),
     [
         (SGD, {"momentum": 0, "dampening": 0, "nesterov": False, "weight_decay": 0}),
-        (Adagrad, {"lr": 1e-2, "lr_decay": 0, "weight_decay": 0, "initial_accumulator_value": 0, "eps": 1e-10}),
-        (RMSprop, {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0, "momentum": 0, "centered": False}),
+        (
+            Adagrad,
+            {"lr": 1e-2, "lr_decay": 0, "weight_decay": 0, "initial_accumulator_value": 0, "eps": 1e-10},
+        ),
+        (
+            RMSprop,
+            {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0, "momentum": 0, "centered": False},
+        ),
         (Adadelta, {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0}),
         (Adam, {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0}),
         (AdamW, {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 1e-2}),
@@ -394,9 +409,9 @@ def test_torch_defaults(cls, defaults):
         assert getattr(opt, name) == value, name
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Input validation
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 BAD = [
     (SGD, {"lr": -0.1}, "lr"),

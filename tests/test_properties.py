@@ -53,32 +53,35 @@ def quadratics(draw):
     return Quadratic(eigenvalues, rotation_seed, b, offset)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Convergence
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 #
 # Tolerances.
 # - Gradient descent with lr = 1/L contracts the error by |1 - lam/L| <= 1 - mu/L <= 0.9 per step; after 300
 #   steps from a distance of at most 2*sqrt(4) = 4 the error bound is 4 * 0.9**300 ~ 8e-14. Tolerance 1e-8.
-# - Heavy-ball and Nesterov momentum 0.9 with lr = 0.5/L: every lr*lam lies in [0.05, 0.5], inside the interval
-#   [(1 - sqrt(0.9))**2, (1 + sqrt(0.9))**2] where the heavy-ball error shrinks like sqrt(0.9)**t = 0.949**t
-#   (times a factor polynomial in t); 800 steps give ~ 1e-18 before that factor. Tolerance 1e-8.
-# - Adagrad (lr = 0.5): once the gradient decays geometrically its accumulated sum stops growing, so the tail is
-#   gradient descent with a fixed diagonal scaling and converges linearly; if a coordinate overshoots, its larger
-#   gradient enlarges the sum and shrinks that step. Tolerance 1e-6 after 2000 steps.
+# - Heavy-ball and Nesterov momentum 0.9 with lr = 0.5/L: every lr*lam lies in [0.05, 0.5], inside the
+#   interval [(1 - sqrt(0.9))**2, (1 + sqrt(0.9))**2] where the heavy-ball error shrinks like
+#   sqrt(0.9)**t = 0.949**t (times a factor polynomial in t); 800 steps give ~ 1e-18 before that factor.
+#   Tolerance 1e-8.
+# - Adagrad (lr = 0.5): once the gradient decays geometrically its accumulated sum stops growing, so the tail
+#   is gradient descent with a fixed diagonal scaling and converges linearly; if a coordinate overshoots, its
+#   larger gradient enlarges the sum and shrinks that step. Tolerance 1e-6 after 2000 steps.
 # - Adadelta (rho, eps standard; lr = 1/L): near x* the gradient is far below sqrt(eps) and the rule becomes
-#   gradient descent with step lr * sqrt((u + eps) / (v + eps)) -> lr, so lr must obey the same lr < 2/L as plain
-#   gradient descent (the default lr = 1 does not, for L > 2). Its first steps are tiny (about lr*sqrt(eps)), so
-#   it gets 5000 steps. Tolerance 1e-6.
-# - RMSprop, Adam, AdamW with a constant lr divide the step by a running RMS of the gradient: each coordinate moves
-#   by up to about lr per step however small the gradient is, so they settle in a band of width of order lr
-#   around x* instead of converging to it. "Converges" for them: within 2*lr*sqrt(dim) of x* (a distance the
-#   normalized step can cover in about two steps), starting from up to 4 away.
+#   gradient descent with step lr * sqrt((u + eps) / (v + eps)) -> lr, so lr must obey the same lr < 2/L as
+#   plain gradient descent (the default lr = 1 does not, for L > 2). Its first steps are tiny (about
+#   lr*sqrt(eps)), so it gets 5000 steps. Tolerance 1e-6.
+# - RMSprop, Adam, AdamW with a constant lr divide the step by a running RMS of the gradient: each coordinate
+#   moves by up to about lr per step however small the gradient is, so they settle in a band of width of order
+#   lr around x* instead of converging to it. "Converges" for them: within 2*lr*sqrt(dim) of x* (a distance
+#   the normalized step can cover in about two steps), starting from up to 4 away.
 
 CONVERGENT = [
     pytest.param(lambda q: SGD(lr=1 / q.L), 300, lambda q: 1e-8, id="SGD"),
     pytest.param(lambda q: SGD(lr=0.5 / q.L, momentum=0.9), 800, lambda q: 1e-8, id="SGD-momentum"),
-    pytest.param(lambda q: SGD(lr=0.5 / q.L, momentum=0.9, nesterov=True), 800, lambda q: 1e-8, id="SGD-nesterov"),
+    pytest.param(
+        lambda q: SGD(lr=0.5 / q.L, momentum=0.9, nesterov=True), 800, lambda q: 1e-8, id="SGD-nesterov"
+    ),
     pytest.param(lambda q: Adagrad(lr=0.5), 2000, lambda q: 1e-6, id="Adagrad"),
     pytest.param(lambda q: Adadelta(lr=1 / q.L), 5000, lambda q: 1e-6, id="Adadelta"),
     pytest.param(lambda q: RMSprop(lr=1e-2), 2000, lambda q: 2e-2 * math.sqrt(len(q.b)), id="RMSprop"),
@@ -121,15 +124,17 @@ def test_stable_gradient_descent_never_increases_the_distance(q, factor):
     assert np.all(np.diff(distance) <= 1e-12 * (1 + distance[:-1]))
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Divergence
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 
 
 @SETTINGS
-@given(q=quadratics(), factor=st.floats(2.5, 10.0), along_top=st.floats(0.5, 2.0), sign=st.sampled_from([-1, 1]))
+@given(
+    q=quadratics(), factor=st.floats(2.5, 10.0), along_top=st.floats(0.5, 2.0), sign=st.sampled_from([-1, 1])
+)
 def test_gradient_descent_with_lr_above_two_over_L_diverges(q, factor, along_top, sign):
-    """lr = factor/L with factor in [2.5, 10]: the top eigen-direction grows by |1 - factor| >= 1.5 per step."""
+    """lr = factor/L, factor in [2.5, 10]: the top eigen-direction grows by |1 - factor| >= 1.5 per step."""
     x0 = q.solution + sign * along_top * q.top + 0.3 * (q.offset - (q.offset @ q.top) * q.top)
     lr = factor / q.L
     bound = 1e6

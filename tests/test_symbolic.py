@@ -64,8 +64,14 @@ def test_gd_contraction_and_count_against_a_loop():
 
 @pytest.mark.parametrize(
     "lr, regime",
-    [(0.0, "no progress"), (0.1, "too small"), (0.5, "one step"), (0.8, "oscillating inward"),
-     (1.0, "two-cycle"), (1.05, "diverging")],
+    [
+        (0.0, "no progress"),
+        (0.1, "too small"),
+        (0.5, "one step"),
+        (0.8, "oscillating inward"),
+        (1.0, "two-cycle"),
+        (1.05, "diverging"),
+    ],
 )
 def test_lr_regime_matches_iteration(lr, regime):
     assert symbolic.lr_regime(lr, 2.0) == regime

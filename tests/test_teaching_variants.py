@@ -79,7 +79,11 @@ def test_seed_adagrad_negative_accumulator_gives_nan_flagged_by_descend():
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [({"value_fn": None}, "value_fn"), ({"value_fn": 3.0}, "value_fn"), ({"value_fn": BOWL.value, "lr": -1}, "lr")],
+    [
+        ({"value_fn": None}, "value_fn"),
+        ({"value_fn": 3.0}, "value_fn"),
+        ({"value_fn": BOWL.value, "lr": -1}, "lr"),
+    ],
 )
 def test_seed_adagrad_validates(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -126,7 +130,7 @@ def test_seed_adam_keeps_adam_state_and_weight_decay():
         SeedAdam(betas=(1.0, 0.9))
 
 
-# ------------------------------------------------------------------------------------------------ eps in the root
+# ------------------------------------------------------------------------------------- eps in the root
 
 
 @pytest.mark.parametrize("magnitude", [1.0, 1e-4, 1e-6, 1e-8])
@@ -175,7 +179,7 @@ def test_adam_eps_inside_without_bias_correction():
     assert np.allclose(x1, -0.1 * 0.1 * g / np.sqrt(0.001 * g**2 + 1e-4))
 
 
-# ------------------------------------------------------------------------------------------------ DecoupledSGD
+# ------------------------------------------------------------------------------------- DecoupledSGD
 
 
 def test_decoupled_sgd_equals_l2_sgd_with_rescaled_coefficient():

@@ -1,8 +1,8 @@
 """Reference trajectories: course_lib's optimizers against torch.optim, in float64, to a relative 1e-10.
 
 Two comparisons on named surfaces:
-- the same gradient (course_lib's, at course_lib's point) is fed to both, so only the update rules are compared;
-- torch computes its own gradient by autograd of the same formula, so the objective's derivative is checked too.
+- the same gradient (course_lib's, at course_lib's point) is fed to both: only the update rules are compared;
+- torch computes its own gradient by autograd of the same formula: the objective's derivative is checked too.
 """
 
 import numpy as np
@@ -29,9 +29,9 @@ TORCH_FORMULAS = {
     "ellipse": lambda p: p[..., 0] ** 2 + 2 * p[..., 1] ** 2,
 }
 STARTS = {"rosenbrock": [-1.2, 1.0], "beale": [1.0, 1.5], "ellipse": [3.0, -2.0]}
-# The settings are moderate on purpose: in the autograd comparison the two gradients may differ in the last bit,
-# and an aggressive run (Adam with lr = 0.05 and betas = (0.5, 0.9) on rosenbrock, say) amplifies that difference
-# step after step until it passes 1e-10; the same run with shared gradients agrees to rounding.
+# The settings are moderate on purpose: in the autograd comparison the two gradients may differ in the last
+# bit, and an aggressive run (Adam with lr = 0.05 and betas = (0.5, 0.9) on rosenbrock, say) amplifies that
+# difference step after step until it passes 1e-10; the same run with shared gradients agrees to rounding.
 # Plain gradient descent needs a step size suited to each surface's curvature
 SGD_LR = {"rosenbrock": 1e-4, "beale": 1e-3, "ellipse": 0.05}
 
@@ -46,7 +46,10 @@ CONFIGS = [
     ("Adagrad", {"lr": 0.1}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.05}),
     ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.5}),
-    ("Adagrad", {"lr": 0.1, "weight_decay": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1, "eps": 1e-6}),
+    (
+        "Adagrad",
+        {"lr": 0.1, "weight_decay": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1, "eps": 1e-6},
+    ),
     ("RMSprop", {"lr": 1e-2}),
     ("RMSprop", {"lr": 1e-2, "alpha": 0.9}),
     ("RMSprop", {"lr": 1e-2, "centered": True}),
@@ -98,7 +101,9 @@ def test_same_gradients_give_the_same_updates(config, surface):
         param.grad = torch.tensor(g, dtype=torch.float64)
         reference.step()
         x, state = ours.step(x, g, state)
-        np.testing.assert_allclose(x, param.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"step {step + 1}")
+        np.testing.assert_allclose(
+            x, param.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"step {step + 1}"
+        )
     assert np.all(np.isfinite(x))
     assert not np.allclose(x, STARTS[surface]), "the run should move"
 
@@ -156,7 +161,9 @@ def test_array_hyperparameter_sweep_equals_separate_runs(name, key, values, othe
     surface, steps = "rosenbrock", 50
     x0 = np.array(STARTS[surface])
     cls = getattr(opt_lib, name)
-    batched = cl.descend(cl.surface(surface), cls(**{key: values}, **others), np.tile(x0, (len(values), 1)), steps)
+    batched = cl.descend(
+        cl.surface(surface), cls(**{key: values}, **others), np.tile(x0, (len(values), 1)), steps
+    )
     assert batched.xs.shape == (steps + 1, len(values), 2)
     for i, value in enumerate(values[:, 0]):
         alone = cl.descend(cl.surface(surface), cls(**{key: float(value)}, **others), x0, steps)

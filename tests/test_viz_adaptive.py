@@ -55,7 +55,7 @@ def test_gradient_schedule_validates():
 
 def test_effective_lr_explorer_sweeps_every_slider():
     ex = EffectiveLrExplorer(steps=80, canvas="agg")
-    for name, slider in ex.sliders.items():
+    for slider in ex.sliders.values():
         lo, hi = (slider.min, slider.max)
         values = [10**lo, 10**hi] if type(slider).__name__ == "FloatLogSlider" else [lo, hi]
         for value in values:

@@ -23,7 +23,7 @@ def _close(a, b):
     return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _minibatch_data():
@@ -36,7 +36,7 @@ def _minibatch_data():
 
 
 def minibatch_gradient(fn):
-    """``fn(X, y, beta, rows)`` should return the MSE gradient on the rows: -(2/|B|) X_B^T (y_B - X_B beta)."""
+    """``fn(X, y, beta, rows)`` returns the MSE gradient on the rows, -(2/|B|) X_B^T (y_B - X_B beta)."""
     X, y, beta, rows = _minibatch_data()
     answer = _call(fn, X.copy(), y.copy(), beta.copy(), rows.copy())
     if isinstance(answer, Feedback):
@@ -65,7 +65,8 @@ def minibatch_gradient(fn):
         ),
         "divided by n": (
             -(2.0 / n) * XB.T @ rB,
-            "you divided by n, the size of the whole data set: a minibatch average divides by |B| = len(rows).",
+            "you divided by n, the size of the whole data set: a minibatch average divides by "
+            "|B| = len(rows).",
         ),
         "sum": (
             -2.0 * XB.T @ rB,
@@ -84,11 +85,13 @@ def minibatch_gradient(fn):
     return hint("compare with -(2/|B|) X_B^T (y_B - X_B beta), where X_B = X[rows] and y_B = y[rows].")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def variance_ratio(answer):
     """Var(batch of 16) / Var(batch of 1) of the minibatch gradient: 1/16 (sampling with replacement)."""
+    if answer is None:
+        return hint("set my_ratio to your prediction: one number, Var(|B| = 16) / Var(|B| = 1).")
     value = as_array(answer, "your ratio")
     if isinstance(value, Feedback):
         return value
@@ -112,7 +115,7 @@ def variance_ratio(answer):
     return hint("the variance of a mean of |B| independent gradients is sigma^2 / |B|; take the ratio.")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 #: The test problem of decaying_schedule: f(x) = h x^2 / 2 with gradient noise N(0, sigma^2), started at x0.
 SCHEDULE_PROBLEM = {"h": 1.0, "sigma": 1.0, "x0": 5.0, "steps": 5000, "runs": 500, "seed": 5}
@@ -163,7 +166,8 @@ def decaying_schedule(schedule):
         )
     if lrs[-1] >= 0.5 * lrs[0]:
         return hint(
-            f"the learning rate does not decay (lr_0 = {lrs[0]:.3g}, lr_4999 = {lrs[-1]:.3g}): with a constant "
+            f"the learning rate does not decay (lr_0 = {lrs[0]:.3g}, lr_4999 = {lrs[-1]:.3g}): "
+            "with a constant "
             "lr the iterates keep bouncing in a noise floor whose size is proportional to lr."
         )
     msd = float(np.mean(x * x))
@@ -176,14 +180,16 @@ def decaying_schedule(schedule):
         )
     if bias > 0.1:
         return hint(
-            f"the iterates stop short of the minimum (mean x = {bias:.2f} after 5000 steps): the learning rates "
+            f"the iterates stop short of the minimum (mean x = {bias:.2f} after 5000 steps): "
+            "the learning rates "
             f"add up to only {total:.3g}. Decay more slowly, or use a larger constant c in c/(t + t0)."
         )
     late = float(np.sum(lrs[1000:]))
     if lrs[-1] / 2 < msd / 10:
         return hint(
             f"the noise of the first steps is frozen in (mean squared distance {msd:.1e}): the learning rate "
-            f"falls so fast that the last 4000 steps add up to only {late:.2g}, too little to average it away. "
+            f"falls so fast that the last 4000 steps add up to only {late:.2g}, "
+            "too little to average it away. "
             "Decay more slowly, like c/(t + t0)."
         )
     return hint(

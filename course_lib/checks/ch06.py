@@ -36,7 +36,7 @@ def _pair(answer, what):
     return first, second
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def momentum_step(fn):
@@ -79,13 +79,13 @@ def momentum_step(fn):
     return hint("update buf = beta * buf + g first, then x = x - lr * buf (both elementwise).")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 _LR_BETA = [(0.01, 0.9), (0.1, 0.5), (0.003, 0.99), (0.2, 0.0)]
 
 
 def effective_step(fn):
-    """``fn(lr, beta)`` should return the effective step of momentum on a constant gradient: lr / (1 - beta)."""
+    """``fn(lr, beta)`` returns the effective step of momentum on a constant gradient, lr / (1 - beta)."""
     got = []
     for lr, beta in _LR_BETA:
         value = _call(fn, lr, beta)
@@ -128,11 +128,11 @@ def effective_step(fn):
     return hint("with a constant gradient g the buffer tends to g (1 + beta + beta^2 + ...); sum the series.")
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def polyak_parameters(fn):
-    """``fn(mu, L) -> (lr, momentum)``: Polyak's heavy-ball parameters for a quadratic with curvatures in [mu, L],
+    """``fn(mu, L) -> (lr, momentum)``: Polyak's heavy-ball parameters for curvatures in [mu, L],
     lr = 4 / (sqrt(L) + sqrt(mu))**2 and momentum = ((sqrt(L) - sqrt(mu)) / (sqrt(L) + sqrt(mu)))**2."""
     mu, L = 1.0, 100.0
     answer = _pair(_call(fn, mu, L), "(lr, momentum)")
@@ -146,7 +146,8 @@ def polyak_parameters(fn):
     lr_ok, m_ok = np.isclose(lr, right_lr), np.isclose(momentum, right_m)
     if lr_ok and m_ok:
         return correct(
-            f"lr = {right_lr:.4g}, momentum = {right_m:.4g}: torch's SGD(lr, momentum) runs exactly this heavy ball."
+            f"lr = {right_lr:.4g}, momentum = {right_m:.4g}: "
+            "torch's SGD(lr, momentum) runs exactly this heavy ball."
         )
     if np.isclose(lr, right_m) and np.isclose(momentum, right_lr):
         return hint("the two values are swapped: return (lr, momentum).")

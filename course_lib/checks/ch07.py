@@ -13,10 +13,20 @@ __all__ = ["adam_update", "bias_correction", "adagrad_effective_lr"]
 # The last coordinate has a tiny gradient, where eps inside or outside the root makes a difference.
 _ADAM_CASES = (
     (np.array([1.0, -2.0, 0.5]), np.array([0.4, -3.0, 1e-6]), np.zeros(3), np.zeros(3), 1),
-    (np.array([0.3, 1.5, -0.7]), np.array([-1.2, 0.8, 2e-6]), np.array([0.1, -0.2, 1e-7]),
-     np.array([0.02, 0.05, 1e-12]), 2),
-    (np.array([2.0, -1.0, 0.1]), np.array([0.5, 0.25, -1e-6]), np.array([-0.3, 0.2, 3e-7]),
-     np.array([0.1, 0.3, 4e-12]), 7),
+    (
+        np.array([0.3, 1.5, -0.7]),
+        np.array([-1.2, 0.8, 2e-6]),
+        np.array([0.1, -0.2, 1e-7]),
+        np.array([0.02, 0.05, 1e-12]),
+        2,
+    ),
+    (
+        np.array([2.0, -1.0, 0.1]),
+        np.array([0.5, 0.25, -1e-6]),
+        np.array([-0.3, 0.2, 3e-7]),
+        np.array([0.1, 0.3, 4e-12]),
+        7,
+    ),
 )
 _HYPER = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
@@ -65,7 +75,7 @@ def adam_update(fn):
     """Check ``fn(x, g, m, v, t, lr, beta1, beta2, eps) -> (x_new, m_new, v_new)``, one Adam step.
 
     The reference is :class:`course_lib.optimizers.Adam` (torch semantics: bias correction with beta**t, eps
-    outside the square root). Named mistakes: no bias correction, the 1 - beta correction, eps inside the root,
+    outside the square root). Named mistakes: no bias correction, the 1 - beta correction, eps in the root,
     a missing square root, stepping along the raw gradient, gradient ascent, and wrong moment updates.
     """
     betas = (_HYPER["beta1"], _HYPER["beta2"])
@@ -103,8 +113,9 @@ def adam_update(fn):
         c1, c2 = 1 - betas[0] ** t, 1 - betas[1] ** t
         m_hat, v_hat = state.m / c1, state.v / c2
         wrong = {
-            "no bias correction": _library_step(Adam(lr=lr, betas=betas, eps=eps, bias_correction=False),
-                                                x, g, m, v, t)[0],
+            "no bias correction": _library_step(
+                Adam(lr=lr, betas=betas, eps=eps, bias_correction=False), x, g, m, v, t
+            )[0],
             "seed": _library_step(SeedAdam(lr=lr, betas=betas, eps=eps), x, g, m, v, t)[0],
             "eps inside": _library_step(AdamEpsInRoot(lr=lr, betas=betas, eps=eps), x, g, m, v, t)[0],
             "ascent": x + (x_ref - x) * -1,
@@ -112,12 +123,15 @@ def adam_update(fn):
             "raw gradient": x - lr * g / (np.sqrt(v_hat) + eps),
         }
         messages = {
-            "no bias correction": "you used m and v directly: divide them by (1 - beta1**t) and (1 - beta2**t) "
+            "no bias correction": "you used m and v directly: divide them by (1 - beta1**t) and "
+            "(1 - beta2**t)"
+            " "
             "first (the bias correction).",
             "seed": "the bias correction uses the POWER t: m_hat = m / (1 - beta1**t), not m / (1 - beta1).",
             "eps inside": "eps belongs outside the square root, as in torch and the Adam paper: "
             "sqrt(v_hat) + eps, not sqrt(v_hat + eps) (look at the coordinate with a tiny gradient).",
-            "ascent": "the step has the wrong sign: subtract it (x - lr * ...), adding it is gradient ascent.",
+            "ascent": "the step has the wrong sign: subtract it (x - lr * ...); adding it is "
+            "gradient ascent.",
             "no sqrt": "divide by the square root of v_hat: sqrt(v_hat) has the units of g, v_hat does not.",
             "raw gradient": "the numerator is the corrected first moment m_hat, not the current gradient g.",
         }
@@ -136,12 +150,17 @@ _TS = np.array([1, 2, 5, 10, 100])
 
 
 def bias_correction(one_minus, factor):
-    """Check ``one_minus = 1 - beta1**t`` and ``factor = 1 / (1 - beta1**t)`` for beta1 = 0.9, t = 1, 2, 5, 10, 100."""
+    """Check ``one_minus = 1 - beta1**t`` and ``factor = 1 / (1 - beta1**t)``.
+
+    For beta1 = 0.9 and t = 1, 2, 5, 10, 100.
+    """
     a = as_array(one_minus, "one_minus")
     if not isinstance(a, np.ndarray):
         return a
     if a.shape != _TS.shape:
-        return hint(f"one_minus should hold one value per t in {list(_TS)}, shape {_TS.shape}; got {a.shape}.")
+        return hint(
+            f"one_minus should hold one value per t in {list(_TS)}, shape {_TS.shape}; got {a.shape}."
+        )
     right = 1 - _BETA1**_TS
     if not np.allclose(a, right, rtol=1e-9):
         if np.allclose(a, _BETA1**_TS, rtol=1e-9):
@@ -162,7 +181,9 @@ def bias_correction(one_minus, factor):
         if np.allclose(f, right, rtol=1e-9):
             return hint("the correction DIVIDES by 1 - beta1**t, so the factor is its reciprocal.")
         if np.allclose(f, 1 / (1 - _BETA1), rtol=1e-9):
-            return hint("1 / (1 - beta1) = 10 at every t is the wrong, power-free correction; use 1 / (1 - beta1**t).")
+            return hint(
+                "1 / (1 - beta1) = 10 at every t is the wrong, power-free correction; use 1 / (1 - beta1**t)."
+            )
         return hint("factor should be 1 / (1 - beta1**t): it starts at 10 and falls towards 1.")
     return correct("the correction multiplies m by 10 on the first step and fades to 1 as beta1**t vanishes.")
 

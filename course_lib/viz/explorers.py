@@ -18,10 +18,11 @@ Compute stays in the computing layer (``cl.descend`` and the optimizers); explor
 from __future__ import annotations
 
 import contextlib
-import html
 import dataclasses
+import html
 import io
 import numbers
+import warnings
 
 import ipywidgets as widgets
 import matplotlib
@@ -31,7 +32,7 @@ from matplotlib.colors import LogNorm, SymLogNorm
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
-from matplotlib.transforms import Bbox
+from matplotlib.ticker import Locator, NullLocator
 
 from .. import optimizers as _optimizers
 from ..descent import Path, descend
@@ -55,9 +56,9 @@ _INLINE_BACKENDS = {"inline", "module://matplotlib_inline.backend_inline"}
 _FLOOR = 1e-16  # gaps are floored at this fraction of the starting gap (round-off level)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Canvas and sliders
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _canvas_mode(canvas):
@@ -82,8 +83,11 @@ def _new_figure(figsize, dpi, mode):
         if mode == "widget":
             from ipympl.backend_nbagg import Canvas, FigureManager
 
-            canvas = Canvas(fig)
-            FigureManager(canvas, 0)
+            with warnings.catch_warnings():
+                # ipympl's toolbar hands its canvas on to traitlets, which calls that deprecated (not ours)
+                warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
+                canvas = Canvas(fig)
+                FigureManager(canvas, 0)
             canvas.header_visible = False
             canvas.toolbar_position = "left"
         else:
@@ -152,9 +156,9 @@ def make_slider(name, spec):
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # The base class
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class ExplorerBase(widgets.VBox):
@@ -168,8 +172,12 @@ class ExplorerBase(widgets.VBox):
     - ``draw(step)``: move the animated artists (``set_data``, ``set_offsets``, ...) to show ``step``.
 
     After ``compute`` and ``draw`` the base class blits; call ``self.invalidate()`` in ``draw`` when something
-    static changed (e.g. axis limits) and a full redraw is needed. ``self.click(...)``, ``on_click`` and
-    ``fit_ylim`` help with the rest. Example, a 10-line explorer of gradient descent with noisy gradients::
+    static changed and a full redraw is needed. Helpers: ``self.values`` and ``self.step`` (current slider
+    values), ``self.readout`` (an HTML line under the figure, cheap to update every frame),
+    ``on_click(ax, fn)`` and ``click(ax, x, y)``, ``expand_ylim(ax, lo, hi)``, ``hold()`` (several slider
+    changes, one update).
+    The figure is laid out once after ``setup`` (constrained layout), then positions stay fixed.
+    Example, a 10-line explorer of gradient descent with noisy gradients::
 
         class NoisyDescent(viz.ExplorerBase):
             def __init__(self, f, x0, steps=100):
@@ -212,7 +220,7 @@ class ExplorerBase(widgets.VBox):
         self._hold = 0
         self._pending = False
         self._ylims = {}
-        self._dirty = {}
+        self._drawn = False
         self._needs_full = False
         #: A line of text under the figure (current values), cheap to update at every frame.
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
@@ -224,7 +232,7 @@ class ExplorerBase(widgets.VBox):
                 min=0,
                 max=self.steps,
                 step=1,
-                interval=max(30, min(250, 8000 // self.steps)),
+                interval=max(60, min(250, 6000 // self.steps)),
                 description="play",
                 show_repeat=False,
             )
@@ -247,7 +255,7 @@ class ExplorerBase(widgets.VBox):
         self.update()
         self.children = self._layout()
 
-    # -- hooks ---------------------------------------------------------------------------------------------------
+    # -- hooks -----------------------------------------------------------------------------------------------
 
     def setup(self):
         """Build axes and artists on ``self.fig`` (called once)."""
@@ -256,9 +264,9 @@ class ExplorerBase(widgets.VBox):
         """Recompute results from ``values`` (slider name -> value)."""
 
     def draw(self, step):
-        """Update the animated artists to show ``step`` (the Play position; ``self.steps`` when not playing)."""
+        """Update the animated artists to show ``step`` (the Play position, else ``self.steps``)."""
 
-    # -- public helpers ------------------------------------------------------------------------------------------
+    # -- public helpers --------------------------------------------------------------------------------------
 
     @property
     def values(self):
@@ -283,7 +291,7 @@ class ExplorerBase(widgets.VBox):
         self.refresh()
 
     def animate(self, *artists):
-        """Mark artists as moving: excluded from the background, drawn on top at every update. Returns them."""
+        """Mark artists as moving: left out of the background, drawn on top at every update. Returns them."""
         for artist in artists:
             artist.set_animated(True)
             self._animated.append(artist)
@@ -319,62 +327,60 @@ class ExplorerBase(widgets.VBox):
         return self.fig.canvas.mpl_connect("button_press_event", handler)
 
     def click(self, ax, x, y):
-        """Simulate a learner's left click at data coordinates ``(x, y)`` of ``ax`` (for scripts and tests)."""
+        """Simulate a learner's left click at data coordinates ``(x, y)`` of ``ax`` (for scripts and
+        tests)."""
         from matplotlib.backend_bases import MouseButton, MouseEvent
 
         px, py = ax.transData.transform((x, y))
         MouseEvent("button_press_event", self.fig.canvas, px, py, button=MouseButton.LEFT)._process()
 
-    def fit_ylim(self, ax, lo, hi):
-        """Fit ``ax``'s y-limits to data in ``[lo, hi]`` only when needed: data outside the view, or using less
-        than 40% of it. Log axes snap to whole decades. A view the user zoomed is left alone. True if changed."""
+    def expand_ylim(self, ax, lo, hi, *, margin=1.0):
+        """Widen ``ax``'s y-limits to include ``[lo, hi]`` plus ``margin`` (in scale units: decades on a log
+        axis; a fraction of the span on a linear one). Never shrinks, so runs stay comparable on one
+        scale, and
+        leaves a view the user zoomed alone. A change costs one full redraw. Returns True if changed."""
         current = ax.get_ylim()
-        last = self._ylims.get(id(ax))
-        if last is not None and not np.allclose(current, last, rtol=1e-9, atol=0):
+        last = self._ylims.get(id(ax), current)
+        if not np.allclose(current, last, rtol=1e-9, atol=0):
             return False
         forward, inverse = _scale_functions(ax)
         with np.errstate(all="ignore"):
-            a, b = forward([lo, hi])
+            a, b = sorted(forward([lo, hi]))
             ca, cb = sorted(forward(current))
-        if not (np.isfinite(a) and np.isfinite(b)):
+        self._ylims[id(ax)] = current
+        if not (np.isfinite(a) and np.isfinite(b)) or (a >= ca and b <= cb):
             return False
-        a, b = min(a, b), max(a, b)
-        if last is not None and a >= ca and b <= cb and (b - a) >= 0.4 * (cb - ca):
-            return False
-        span = b - a
-        pad = 0.06 * span if span > 1e-9 * (1 + abs(a) + abs(b)) else max(0.5, 0.05 * abs(a))
-        na, nb = a - pad, b + pad
+        if ax.get_yscale() != "log":  # linear or symlog: a margin proportional to the span
+            margin = margin * 0.05 * max(b - a, cb - ca)
+        na, nb = min(ca, a - margin), max(cb, b + margin)
         if ax.get_yscale() == "log":
             na, nb = np.floor(na), np.ceil(nb)
-        new = tuple(inverse([na, nb]))
-        if np.allclose(new, current, rtol=1e-9, atol=0) or not np.isfinite(new).all():
-            self._ylims[id(ax)] = current
+        with np.errstate(all="ignore"):
+            new = tuple(inverse([na, nb]))
+        if not np.isfinite(new).all():
             return False
-        self.redraw_axes(ax, lambda: ax.set_ylim(new))
+        ax.set_ylim(new)
         self._ylims[id(ax)] = ax.get_ylim()
+        self.invalidate()
         return True
-
-    def redraw_axes(self, ax, change=None):
-        """Call ``change()`` (e.g. new limits), then redraw only ``ax``'s static part at the next refresh.
-
-        Cheaper than :meth:`invalidate`: the rest of the figure (e.g. a contour map) stays in the background.
-        """
-        if ax not in self._dirty and self._background is not None:
-            self._dirty[ax] = ax.get_tightbbox(self.fig.canvas.get_renderer())
-        if change is not None:
-            change()
 
     def close(self):
         """Close the widgets (and the canvas)."""
-        for w in [*self.sliders.values(), self.play, self.readout, getattr(self, "_view", None)]:
+        parts = [
+            *getattr(self, "sliders", {}).values(),
+            getattr(self, "play", None),
+            getattr(self, "readout", None),
+        ]
+        parts.append(getattr(self, "_view", None))
+        fig = getattr(self, "fig", None)
+        if fig is not None and isinstance(fig.canvas, widgets.Widget):
+            parts.append(fig.canvas)
+        for w in parts:
             if w is not None:
                 w.close()
-        canvas = self.fig.canvas
-        if isinstance(canvas, widgets.Widget):
-            canvas.close()
         super().close()
 
-    # -- machinery -----------------------------------------------------------------------------------------------
+    # -- machinery -------------------------------------------------------------------------------------------
 
     def _layout(self):
         hyper = [s for name, s in self.sliders.items() if name != "step"]
@@ -411,24 +417,28 @@ class ExplorerBase(widgets.VBox):
         if renderer is getattr(canvas, "renderer", None):
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._background_key = self._key()
-        for artist in self._animated:
-            artist.draw(renderer)
+        with np.errstate(all="ignore"):
+            for artist in self._animated:
+                artist.draw(renderer)
 
     def refresh(self):
         """Put the current state on screen: blit onto the cached background, or a full redraw when needed."""
+        with np.errstate(all="ignore"):
+            self._refresh()
+
+    def _refresh(self):
         canvas = self.fig.canvas
-        dirty, self._dirty = self._dirty, {}
-        full = self._needs_full or self._background is None
-        if not full and dirty:
-            full = not self._redraw_static(dirty)
-        full = full or self._background_key != self._key()
+        full = self._needs_full or self._background is None or self._background_key != self._key()
         self._needs_full = False
         if full:
             self._background = None
-            if self._mode == "widget":
-                canvas.draw_idle()
+            if self._mode == "widget" and self._drawn:
+                canvas.draw_idle()  # the browser asks for the draw when it is ready
             else:
+                # The first draw is synchronous: it caches the background, and an ipympl canvas keeps a PNG
+                # of it, which is what a saved notebook shows where no kernel is running.
                 canvas.draw()
+                self._drawn = True
         else:
             canvas.restore_region(self._background)
             renderer = canvas.get_renderer()
@@ -437,30 +447,6 @@ class ExplorerBase(widgets.VBox):
             canvas.blit(self.fig.bbox)
         if self._mode == "image":
             self._push_image()
-
-    def _redraw_static(self, dirty):
-        """Repaint the static part of some axes into the background (old and new extent). False if not possible."""
-        canvas = self.fig.canvas
-        renderer = canvas.get_renderer()
-        if self._background_key is None or self._background_key[0] != tuple(self.fig.bbox.bounds):
-            return False
-        canvas.restore_region(self._background)
-        patch = self.fig.patch
-        for ax, old in dirty.items():
-            if old is None:
-                return False
-            box = Bbox.union([old, ax.get_tightbbox(renderer)]).padded(1)
-            box = Bbox.intersection(box, self.fig.bbox)
-            if box is None:
-                continue
-            clip = patch.get_clip_box()
-            patch.set_clip_box(box)
-            patch.draw(renderer)
-            patch.set_clip_box(clip)
-            ax.draw(renderer)  # animated children are skipped: they are drawn on top afterwards
-        self._background = canvas.copy_from_bbox(self.fig.bbox)
-        self._background_key = self._key()
-        return True
 
     def _push_image(self):
         from PIL import Image
@@ -498,9 +484,9 @@ def _scale_functions(ax):
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Shared pieces: optimizers, starts, windows, values
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 _BETAS = {"beta1": 0, "beta2": 1}
 
@@ -596,6 +582,27 @@ def _start_specs(objective, x0, xlim, ylim):
     return specs
 
 
+class _SymlogTicks(Locator):
+    """Ticks for a symlog axis: 0 and signed powers of ten outside the linear band, at most ``n`` of them."""
+
+    def __init__(self, linthresh, n=7):
+        self.linthresh, self.n = linthresh, n
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        vmin, vmax = sorted((vmin, vmax))
+        first = int(np.ceil(np.log10(self.linthresh * 10)))
+        top = int(np.floor(np.log10(max(abs(vmin), abs(vmax), self.linthresh * 10))))
+        powers = 10.0 ** np.arange(first, top + 1)
+        ticks = np.concatenate([-powers[::-1], [0.0], powers])
+        ticks = ticks[(ticks >= vmin) & (ticks <= vmax)]
+        stride = max(1, int(np.ceil(len(ticks) / self.n)))
+        zero = int(np.argmin(np.abs(ticks))) if ticks.size else 0
+        return ticks[(np.arange(ticks.size) - zero) % stride == 0]
+
+
 class _ValueScale:
     """How values are shown: the gap f - f* on a log axis when a minimum is known, else f on a symlog axis."""
 
@@ -605,18 +612,27 @@ class _ValueScale:
             f0 = float(np.asarray(objective.value(x0[None, :])).reshape(-1)[0])
         f0 = f0 if np.isfinite(f0) else 1.0
         if self.f_star is not None:
-            self.floor = max(abs(f0 - self.f_star), 1.0) * _FLOOR
+            gap0 = abs(f0 - self.f_star)
+            self.floor = max(gap0, 1.0) * _FLOOR
+            # One scale for every run, so runs compare: 8 decades below the starting gap to 100x above it.
+            # expand_ylim widens it (never shrinks) when a run goes further, down to the round-off floor.
+            top = np.ceil(np.log10(max(gap0, self.floor * 1e6)))
+            self.ylim = (10 ** max(top - 8, np.floor(np.log10(self.floor))), 10 ** (top + 2))
             self.label = "f(x_t) − f*  (log scale)"
         else:
-            self.linthresh = max(abs(f0), 1e-8) * 1e-3
+            size = max(abs(f0), 1e-8)
+            self.linthresh = size * 0.1
+            self.ylim = (-10 * size, 10 * size)
             self.label = "f(x_t)  (symlog scale)"
 
     def setup(self, ax):
         if self.f_star is not None:
             ax.set_yscale("log")
-            ax.set_ylim(self.floor, 1.0)
         else:
             ax.set_yscale("symlog", linthresh=self.linthresh)
+            ax.yaxis.set_major_locator(_SymlogTicks(self.linthresh))
+            ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_ylim(self.ylim)
         ax.set_ylabel(self.label)
 
     def __call__(self, values):
@@ -687,9 +703,9 @@ def _curve_points(objective, xs):
     return xs.reshape(-1), f
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Why a method moves where it does
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 _SQRT = "\u221a"
 
@@ -700,6 +716,9 @@ def _arrow_names(cls):
     if issubclass(cls, _optimizers.Adam):
         return ["−lr·g", "−lr·m̂", "update"]
     return ["−lr·g", "update"]
+
+
+_ARROW_COLORS = {"−lr·g": VERMILLION, "momentum": plots.GREEN, "−lr·m̂": plots.GREEN, "update": BLACK}
 
 
 def _adaptive(cls):
@@ -758,9 +777,9 @@ def step_anatomy(optimizer, x, g, state):
     return arrows, semi, new_state
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # descent_explorer
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class DescentExplorer(ExplorerBase):
@@ -827,7 +846,7 @@ class DescentExplorer(ExplorerBase):
             if self.ylim is not None:
                 ax.set_ylim(self.ylim)
             self.animate(*(self.stairs[k] for k in ("tangents", "moves", "drops", "points")))
-        (self.start,) = ax.plot([], [], "s", color=VERMILLION, ms=7, mec="white", zorder=7, label="start")
+        (self.start,) = ax.plot([], [], "s", color=BLACK, ms=7, mec="white", zorder=7, label="start")
         (self.current,) = ax.plot([], [], "o", ms=9, mfc="none", mec=BLACK, mew=1.6, zorder=7)
         self.message = _message(ax)
         self.animate(self.start, self.current, self.message)
@@ -838,7 +857,10 @@ class DescentExplorer(ExplorerBase):
             y0 = self.x0 if self.dim == 2 else np.array([self.x0[0], 0.0])
             names = _arrow_names(self._cls)
             ellipse = np.zeros(2) if (_adaptive(self._cls) and self.dim == 2) else None
-            self.arrows = plots.state_arrows(ax, y0, dict.fromkeys(names, np.zeros(2)), ellipse=ellipse)
+            colors = [_ARROW_COLORS[n] for n in names]
+            self.arrows = plots.state_arrows(
+                ax, y0, dict.fromkeys(names, np.zeros(2)), ellipse=ellipse, colors=colors
+            )
             self.arrows.pop("legend").set_zorder(8)
             self.arrow_note = ax.text(
                 0.98,
@@ -934,10 +956,14 @@ class DescentExplorer(ExplorerBase):
         shown = self._scale(path.values[: full + 1])
         self.value_line.set_data(np.arange(k + 1), shown[: k + 1])
         self.value_marker.set_data([k], [shown[k]])
-        self.fit_ylim(self.ax_value, shown.min(), shown.max())
         d = _divergence(path)
+        if d is None:  # a diverging run may leave the view; the message says why
+            self.expand_ylim(self.ax_value, shown.min(), shown.max())
         _set_message(self.message, None if d is None else f"diverged at step {d}: {_lr_text(self.optimizer)}")
-        entries = [("x", "(" + ", ".join(f"{v:.4g}" for v in path.xs[k]) + ")"), ("f(x)", f"{path.values[k]:.6g}")]
+        entries = [
+            ("x", "(" + ", ".join(f"{v:.4g}" for v in path.xs[k]) + ")"),
+            ("f(x)", f"{path.values[k]:.6g}"),
+        ]
         if self.f_star is not None:
             entries.append(("f(x) − f*", f"{path.values[k] - self.f_star:.3g}"))
         if d is not None and k >= full:
@@ -986,7 +1012,8 @@ def descent_explorer(
     title=None,
     **kwargs,
 ):
-    """Explore one optimizer on a 1-D or 2-D objective; returns a :class:`DescentExplorer` (an ipywidgets VBox).
+    """Explore one optimizer on a 1-D or 2-D objective; returns a :class:`DescentExplorer` (an ipywidgets
+    VBox).
 
     Parameters
     ----------
@@ -1029,9 +1056,9 @@ def descent_explorer(
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # race_explorer
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _labelled(optimizers):
@@ -1132,7 +1159,9 @@ class RaceExplorer(ExplorerBase):
         vax.grid(True, which="major", alpha=0.3)
         self.legend = vax.legend(loc="upper right", fontsize=7.5, framealpha=0.9)
         self._colors = dict(zip(self._base, colors, strict=True))
-        self.animate(*self.lines.values(), *self.heads.values(), *self.value_lines.values(), self.start, self.message)
+        self.animate(
+            *self.lines.values(), *self.heads.values(), *self.value_lines.values(), self.start, self.message
+        )
         self.on_click(ax, self._clicked)
 
     def _clicked(self, x, y):
@@ -1185,8 +1214,9 @@ class RaceExplorer(ExplorerBase):
             head.set_data([px[-1]], [py[-1]])
             shown = self._scale(path.values[: full + 1])
             vline.set_data(np.arange(k + 1), shown[: k + 1])
-            lo, hi = min(lo, shown.min()), max(hi, shown.max())
             d = _divergence(path)
+            if d is None:  # diverging runs may leave the view; the message says why
+                lo, hi = min(lo, shown.min()), max(hi, shown.max())
             if d is not None and k >= full:
                 entries.append((label, f"diverged at step {d}"))
                 notes.append(f"{label} at step {d}")
@@ -1194,7 +1224,7 @@ class RaceExplorer(ExplorerBase):
                 entries.append((label, f"f = {float(path.values[k]):.4g}"))
         self.readout.value = _legend_html(f"step {min(int(step), self.steps)}", entries, self._colors)
         if np.isfinite(lo):
-            self.fit_ylim(self.ax_value, lo, hi)
+            self.expand_ylim(self.ax_value, lo, hi)
         _set_message(self.message, ("diverged: " + ", ".join(notes) + "\n(lr too large)") if notes else None)
 
 
@@ -1207,7 +1237,8 @@ def _legend_html(title, entries, colors=None):
         + f"{html.escape(label)}: <b>{html.escape(text)}</b></span>"
         for label, text in entries
     )
-    return f'<div style="font-family:monospace;font-size:12px;line-height:1.5">{html.escape(title)} &nbsp; {items}</div>'
+    style = "font-family:monospace;font-size:12px;line-height:1.5"
+    return f'<div style="{style}">{html.escape(title)} &nbsp; {items}</div>'
 
 
 def race_explorer(objective, optimizers, *, x0, steps=200, xlim=None, ylim=None, params=None, **kwargs):
@@ -1223,9 +1254,9 @@ def race_explorer(objective, optimizers, *, x0, steps=200, xlim=None, ylim=None,
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # sweep_explorer
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _param_axis(parameter, spec):
@@ -1269,8 +1300,8 @@ class SweepExplorer(ExplorerBase):
     :func:`sweep_explorer`.
 
     Attributes: ``final_values`` (shape ``(ny, nx)``: f after the last step, ``inf`` where the run diverged),
-    ``diverged`` (bool, ``(ny, nx)``), ``batch`` (the batched Path), ``path`` (the selected run),
-    ``selected`` (``(i, j)``), ``x_values``, ``y_values``, ``optimizer`` (with array hyperparameters), ``fig``.
+    ``diverged`` (bool, ``(ny, nx)``), ``batch`` (the batched Path), ``path`` (the selected run), ``selected``
+    (``(i, j)``), ``x_values``, ``y_values``, ``optimizer`` (with array hyperparameters), ``fig``.
     """
 
     def __init__(
@@ -1345,7 +1376,8 @@ class SweepExplorer(ExplorerBase):
         )
 
     def select(self, i, j):
-        """Show the run of cell (row ``i`` = ``y_values[i]``, column ``j`` = ``x_values[j]``); returns its Path."""
+        """Show the run of cell (row ``i`` = ``y_values[i]``, column ``j`` = ``x_values[j]``); returns its
+        Path."""
         for name, v, n in (("i", i, self.y_values.size), ("j", j, self.x_values.size)):
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n:
                 raise ValueError(f"{name}: expected a whole number in [0, {n - 1}], got {v!r}")
@@ -1379,6 +1411,9 @@ class SweepExplorer(ExplorerBase):
         if ylog:
             hax.set_yscale("log")
         bar = self.fig.colorbar(self.mesh, ax=hax, pad=0.02)
+        if self.f_star is None:
+            bar.locator = _SymlogTicks(self._scale.linthresh)
+            bar.ax.yaxis.set_minor_locator(NullLocator())
         bar.set_label("f − f*" if self.f_star is not None else "f", fontsize=9)
         hax.set_xlabel(self.x_name)
         hax.set_ylabel(self.y_name)
@@ -1425,7 +1460,8 @@ class SweepExplorer(ExplorerBase):
         self.line.set_data(px, py)
         self.head.set_data([px[-1]], [py[-1]])
         self.ax_map.set_title(
-            f"{self._cls.__name__}: {self.x_name} = {self.x_values[j]:.3g}, {self.y_name} = {self.y_values[i]:.3g}",
+            f"{self._cls.__name__}: {self.x_name} = {self.x_values[j]:.3g}, "
+            f"{self.y_name} = {self.y_values[i]:.3g}",
             fontsize=10,
         )
         d = _divergence(path)
@@ -1454,9 +1490,9 @@ def sweep_explorer(
     """Sweep two hyperparameters in one batched run; returns a :class:`SweepExplorer` (an ipywidgets VBox).
 
     ``x_param``/``y_param``: ``(name, values)``; default ``("lr", 16 log-spaced values in [1e-3, 1])`` and
-    ``("momentum", 12 values in [0, 0.95])`` (``beta1`` for Adam-like optimizers). The heat map shows the gap to
-    the minimum after each step (Play animates it); grey cells diverged. Click a cell (or call
-    ``select(i, j)``) to show that run's path on the map. ``**kwargs``: ``figsize``, ``dpi``, ``canvas``.
+    ``("momentum", 12 values in [0, 0.95])`` (``beta1`` for Adam-like optimizers). The heat map shows the gap
+    to the minimum after each step (Play animates it); grey cells diverged. Click a cell (or call ``select(i,
+    j)``) to show that run's path on the map. ``**kwargs``: ``figsize``, ``dpi``, ``canvas``.
     """
     return SweepExplorer(
         objective,

@@ -1,9 +1,9 @@
 """Figures and explorers for the adaptive-methods chapters (notebooks/07_adaptive_methods.ipynb and
 notebooks/08_weight_decay.ipynb).
 
-- :func:`effective_lr` feeds a fixed sequence of gradients to an optimizer and reports the step taken per unit of
-  gradient, ``(x_t - x_{t+1}) / g_t``: for Adagrad and RMSprop this is exactly their effective learning rate
-  ``lr / (sqrt(s_t) + eps)``.
+- :func:`effective_lr` feeds a fixed sequence of gradients to an optimizer and reports the step taken per
+  unit of gradient, ``(x_t - x_{t+1}) / g_t``: for Adagrad and RMSprop this is exactly their effective
+  learning rate ``lr / (sqrt(s_t) + eps)``.
 - :class:`EffectiveLrExplorer`: gradients of one size for a while, then another size; how Adagrad, RMSprop and
   Adam rescale their steps.
 - :class:`DecayExplorer`: Adam with an L2 term against AdamW on one surface, with lambda and lr sliders.
@@ -25,12 +25,14 @@ __all__ = ["effective_lr", "gradient_schedule", "EffectiveLrExplorer", "DecayExp
 
 
 def gradient_schedule(big, small, switch, steps):
-    """A 1-D gradient sequence of shape ``(steps, 1)``: ``big`` for the first ``switch`` steps, then ``small``."""
+    """Gradients of shape ``(steps, 1)``: ``big`` for the first ``switch`` steps, then ``small``."""
     if not (np.isfinite(big) and np.isfinite(small) and big > 0 and small > 0):
         raise ValueError(f"big, small: expected positive gradient sizes, got {big!r}, {small!r}")
     steps, switch = int(steps), int(switch)
     if steps < 1 or not 0 <= switch <= steps:
-        raise ValueError(f"switch: expected 0 <= switch <= steps (steps >= 1), got switch={switch}, steps={steps}")
+        raise ValueError(
+            f"switch: expected 0 <= switch <= steps (steps >= 1), got switch={switch}, steps={steps}"
+        )
     g = np.full((steps, 1), float(small))
     g[:switch] = big
     return g
@@ -39,8 +41,9 @@ def gradient_schedule(big, small, switch, steps):
 def effective_lr(optimizer, grads):
     """Step per unit gradient, ``(x_t - x_{t+1}) / g_t``, when ``optimizer`` is fed the gradients ``grads``.
 
-    ``grads`` has shape ``(steps, ...)``; every entry must be non-zero. The iterate starts at 0 and the gradient
-    does not depend on it, so the result shows how the optimizer's own state rescales the gradient over time.
+    ``grads`` has shape ``(steps, ...)``; every entry must be non-zero. The iterate starts at 0 and the
+    gradient does not depend on it, so the result shows how the optimizer's own state rescales the
+    gradient over time.
     """
     grads = np.asarray(grads, dtype=np.float64)
     if grads.ndim < 1 or grads.shape[0] < 1 or not np.all(np.isfinite(grads)) or np.any(grads == 0):
@@ -66,9 +69,9 @@ class _Explorer(ExplorerBase):
 class EffectiveLrExplorer(_Explorer):
     """Effective learning rate of Adagrad, RMSprop and Adam when the gradient size changes once.
 
-    Sliders: ``big`` (gradient size before the switch), ``small`` (after), ``switch`` (the step where it changes),
-    ``lr`` (shared), ``alpha`` (RMSprop's averaging coefficient). Attributes: ``curves`` (dict label -> array of
-    the step per unit gradient), ``grads``, ``fig``, ``sliders``.
+    Sliders: ``big`` (gradient size before the switch), ``small`` (after), ``switch`` (the step where it
+    changes), ``lr`` (shared), ``alpha`` (RMSprop's averaging coefficient). Attributes: ``curves`` (dict
+    label -> array of the step per unit gradient), ``grads``, ``fig``, ``sliders``.
     """
 
     LABELS = ("Adagrad", "RMSprop", "Adam")
@@ -93,12 +96,12 @@ class EffectiveLrExplorer(_Explorer):
         self.ax.set_title("Effective learning rate when the gradients shrink")
         colors = plots.LINE_COLORS
         self.lines = {
-            label: self.ax.plot([], [], color=colors[i], lw=2, label=label)[0] for i, label in enumerate(self.LABELS)
+            label: self.ax.plot([], [], color=colors[i], lw=2, label=label)[0]
+            for i, label in enumerate(self.LABELS)
         }
         self.marker = self.ax.axvline(1, color=plots.BLACK, ls=":", lw=1)
         self.ax.legend(loc="upper left", fontsize=8)
         self.animate(*self.lines.values(), self.marker)
-        self._freeze_layout()
 
     def compute(self, v):
         self.grads = gradient_schedule(v["big"], v["small"], v["switch"], self.n)
@@ -115,21 +118,24 @@ class EffectiveLrExplorer(_Explorer):
             line.set_data(t, self.curves[label])
         self.marker.set_xdata([self.values["switch"] + 0.5] * 2)
         values = np.concatenate(list(self.curves.values()))
-        self.fit_ylim(self.ax, values.min(), values.max())
+        limits = (10 ** np.floor(np.log10(values.min())), 10 ** np.ceil(np.log10(values.max())))
+        if not np.allclose(self.ax.get_ylim(), limits):
+            self.ax.set_ylim(limits)  # whole decades: the scale changes only when a curve leaves it
+            self.invalidate()
 
 
 class DecayExplorer(_Explorer):
-    """Adam with an L2 term (``Adam(weight_decay=λ)``) against AdamW (``AdamW(weight_decay=λ)``) on one surface.
+    """Adam with an L2 term (``Adam(weight_decay=λ)``) against AdamW (``AdamW(weight_decay=λ)``).
 
-    Sliders: ``lambda`` (the shared coefficient), ``lr``. Both runs start at ``x0`` and take ``steps`` steps; the
-    map shows both paths and the unregularized minimum. Attributes: ``paths`` (dict label -> Path), ``fig``,
-    ``sliders``.
+    Sliders: ``lambda`` (the shared coefficient), ``lr``. Both runs start at ``x0`` and take ``steps``
+    steps; the map shows both paths. Attributes: ``paths`` (dict label -> Path), ``fig``, ``sliders``.
     """
 
     LABELS = ("Adam + L2", "AdamW")
 
-    def __init__(self, objective, *, x0, steps=300, xlim=None, ylim=None, figsize=(7.0, 3.4), dpi=80,
-                 canvas="auto"):
+    def __init__(
+        self, objective, *, x0, steps=300, xlim=None, ylim=None, figsize=(7.0, 3.4), dpi=80, canvas="auto"
+    ):
         plots._check_objective(objective, (2,))
         self.objective = objective
         self.x0 = np.asarray(x0, dtype=np.float64)
@@ -151,11 +157,16 @@ class DecayExplorer(_Explorer):
         for label, color in zip(self.LABELS, colors, strict=True):
             (self.lines[label],) = self.ax.plot([], [], "-", color=color, lw=1.8, label=label)
             (self.ends[label],) = self.ax.plot([], [], "o", color=color, ms=7, mec="white")
-        self.text = self.ax.text(0.02, 0.03, "", transform=self.ax.transAxes, fontsize=8,
-                                 bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+        self.text = self.ax.text(
+            0.02,
+            0.03,
+            "",
+            transform=self.ax.transAxes,
+            fontsize=8,
+            bbox={"facecolor": "white", "alpha": 0.8, "lw": 0},
+        )
         self.ax.legend(loc="upper right", fontsize=8)
         self.animate(*self.lines.values(), *self.ends.values(), self.text)
-        self._freeze_layout()
 
     def compute(self, v):
         lam, lr = v["lambda"], v["lr"]
@@ -178,14 +189,14 @@ class DecayExplorer(_Explorer):
 def race_panels(fig, problems, make_optimizers, steps):
     """Small multiples: one contour panel per problem with every optimizer's path; returns the dict of paths.
 
-    ``problems``: dict title -> (objective, x0, xlim, ylim); ``make_optimizers``: function of the title returning
-    a dict label -> optimizer. The figure ``fig`` gets one row of panels.
+    ``problems``: dict title -> (objective, x0, xlim, ylim); ``make_optimizers``: function of the title
+    returning a dict label -> optimizer. The figure ``fig`` gets one row of panels.
     """
     axes = fig.subplots(1, len(problems))
     axes = np.atleast_1d(axes)
     runs = {}
     for ax, (title, (objective, x0, xlim, ylim)) in zip(axes, problems.items(), strict=True):
-        plots.contour(ax, objective, xlim, ylim, levels=18)
+        plots.contour(ax, objective, xlim, ylim, levels=18, n=90)
         paths = {label: descend(objective, opt, x0, steps) for label, opt in make_optimizers(title).items()}
         plots.draw_paths(ax, {k: p.xs for k, p in paths.items()}, markers=False)
         ax.set_xlim(xlim)

@@ -53,6 +53,11 @@ class RegressionExplorer(ExplorerBase):
         kwargs.setdefault("figsize", (8.5, 3.3))
         super().__init__({"lr": (*spec, "log")}, steps=steps, **kwargs)
 
+    def close(self):
+        if "sliders" not in self.__dict__:  # construction failed before the widgets existed
+            return
+        super().close()
+
     def setup(self):
         ax_b, ax_f = self.fig.subplots(1, 2)
         self.ax_beta, self.ax_value = ax_b, ax_f

@@ -10,10 +10,9 @@
 >>> lines = viz.draw_paths(ax1, path)
 >>> curve = viz.value_curve(ax2, path.values, gap_to=0.0)
 
-Nothing here calls ``plt.show()``, prints, or changes matplotlib's global settings: every figure gets its title,
-axis labels and the Okabe-Ito colours explicitly. Windows and start points always come from the caller (or from
-:func:`auto_limits`, which reads them off the data).
-"""
+Nothing here calls ``plt.show()``, prints, or changes matplotlib's global settings: every figure gets its
+title, axis labels and the Okabe-Ito colours explicitly. Windows and start points always come from the caller
+(or from :func:`auto_limits`, which reads them off the data)."""
 
 from __future__ import annotations
 
@@ -60,13 +59,14 @@ CMAP = "viridis"
 _TINY = 1e-300
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Small helpers
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def subplots(nrows=1, ncols=1, *, figsize=None, dpi=None, **kwargs):
-    """``plt.subplots`` with the course's modest default size (:data:`FIGSIZE`, :data:`DPI`) and a tidy layout."""
+    """``plt.subplots`` with the course's modest default size (:data:`FIGSIZE`, :data:`DPI`) and a tidy
+    layout."""
     import matplotlib.pyplot as plt
 
     kwargs.setdefault("layout", "constrained")
@@ -160,17 +160,17 @@ def _points(data, name):
     return [array.reshape(-1, array.shape[-1])]
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Windows
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def auto_limits(points, *, margin=0.15, include=None, min_aspect=0.5):
     """A window around ``points`` (and ``include``, e.g. ``objective.minima``) with a relative ``margin``.
 
-    ``points`` may be a Path, an array of shape ``(..., dim)`` or a list of those; non-finite rows are ignored.
-    Returns ``(xlim, ylim)``; for 1-D points ``ylim`` is None. In 2-D the shorter side is widened to at least
-    ``min_aspect`` times the longer one, so a start and a minimum on a line still get a usable map.
+    ``points`` may be a Path, an array of shape ``(..., dim)`` or a list of those; non-finite rows are
+    ignored. Returns ``(xlim, ylim)``; for 1-D points ``ylim`` is None. In 2-D the shorter side is widened to
+    at least ``min_aspect`` times the longer one, so a start and a minimum on a line still get a usable map.
     """
     if not (np.isfinite(margin) and margin >= 0):
         raise ValueError(f"margin: expected a number >= 0, got {margin!r}")
@@ -198,9 +198,9 @@ def auto_limits(points, *, margin=0.15, include=None, min_aspect=0.5):
     return (limits[0], limits[1]) if len(limits) == 2 else (limits[0], None)
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Contour maps and paths
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _grid(objective, xlim, ylim, n):
@@ -211,7 +211,8 @@ def _grid(objective, xlim, ylim, n):
 
 
 def contour_levels(Z, levels=25, *, base=None):
-    """Log-spaced levels of ``Z - base`` (returns ``(levels, base)``), or ``(None, None)`` when that is not possible.
+    """Log-spaced levels of ``Z - base`` (returns ``(levels, base)``), or ``(None, None)`` when that is not
+    possible.
 
     ``base`` defaults to the grid minimum when it lies inside the grid (the surface is bounded below there);
     a surface that keeps falling towards the edge (a saddle) gets None, i.e. linear levels.
@@ -239,9 +240,9 @@ def contour_levels(Z, levels=25, *, base=None):
 def contour(ax, objective, xlim, ylim, *, levels=25, n=160, log=True, filled=True, show_minima=True):
     """Contour map of a 2-D objective over ``xlim`` x ``ylim``; returns the ContourSet.
 
-    With ``log=True`` the levels are log-spaced in the gap ``f - f*`` (``f*`` from ``objective.minima``, or the
-    grid minimum when it lies inside the window), so narrow valleys keep their detail; a surface unbounded in
-    the window (a saddle) falls back to evenly spaced levels. Known minima are marked with a star.
+    With ``log=True`` the levels are log-spaced in the gap ``f - f*`` (``f*`` from ``objective.minima``, or
+    the grid minimum when it lies inside the window), so narrow valleys keep their detail; a surface unbounded
+    in the window (a saddle) falls back to evenly spaced levels. Known minima are marked with a star.
     """
     _check_objective(objective, (2,))
     xlim, ylim = _limits("xlim", xlim), _limits("ylim", ylim)
@@ -375,9 +376,9 @@ def surface3d(ax3d, objective, xlim, ylim, *, path=None, n=60):
     return {"surface": surface, "path": line}
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Value curves
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _series(values, labels):
@@ -414,7 +415,8 @@ def _series(values, labels):
 def value_curve(ax, values, *, labels=None, log=True, gap_to=None):
     """Objective value per step; returns one Line2D per series.
 
-    ``values``: a 1-D array, a Path, or a dict label -> array/Path. With ``log=True`` the y axis is logarithmic:
+    ``values``: a 1-D array, a Path, or a dict label -> array/Path. With ``log=True`` the y axis is
+    logarithmic:
     it shows ``f - gap_to`` when ``gap_to`` (usually f*) is given, ``f - min f`` when some value is <= 0, else
     ``f`` itself; gaps are floored at 1e-16 of the largest so an exact zero still shows.
     """
@@ -451,9 +453,9 @@ def value_curve(ax, values, *, labels=None, log=True, gap_to=None):
     return lines
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # One dimension: tangents and steps
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def staircase_segments(objective, xs, *, half_width, aspect=1.0):
@@ -481,7 +483,8 @@ def staircase_segments(objective, xs, *, half_width, aspect=1.0):
 
 
 def function_curve(ax, objective, xlim, *, ylim=None, n=400):
-    """A 1-D objective over ``xlim`` with its known minima starred; returns ``{"curve": Line2D, "minima": ...}``.
+    """A 1-D objective over ``xlim`` with its known minima starred; returns ``{"curve": Line2D, "minima":
+    ...}``.
 
     ``ylim`` defaults to the range of the curve over the window plus a small margin.
     """
@@ -553,9 +556,9 @@ def _pad(values, margin):
     return lo - margin * span, hi + margin * span
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Arrows: the gradient field and the anatomy of one step
-# ---------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def gradient_field(ax, objective, xlim, ylim, *, n=15, normalize=True):
@@ -593,13 +596,14 @@ def gradient_field(ax, objective, xlim, ylim, *, n=15, normalize=True):
 
 
 def state_arrows(ax, x, arrows, *, scale=1.0, ellipse=None, colors=None, legend=True):
-    """Arrows from the current point ``x`` showing why a method moves where it does; returns a dict of artists.
+    """Arrows from the current point ``x`` showing why a method moves where it does; returns a dict of
+    artists.
 
-    ``arrows``: dict name -> 2-vector, e.g. ``{"−lr·g": -lr * g, "momentum": ..., "update": x_next - x}``; each
-    becomes a Quiver (``scale`` multiplies every vector, to make tiny steps visible). ``ellipse``: optional
-    per-axis semi-axes, e.g. ``lr / (sqrt(v) + eps) * |g|`` for an adaptive method: the axis-aligned ellipse of
-    all steps it would take for a gradient of this size, so a squashed ellipse shows the per-coordinate scaling.
-    Update everything later with :func:`set_state_arrows`.
+    ``arrows``: dict name -> 2-vector, e.g. ``{"−lr·g": -lr * g, "momentum": ..., "update": x_next - x}``;
+    each becomes a Quiver (``scale`` multiplies every vector, to make tiny steps visible). ``ellipse``:
+    optional per-axis semi-axes, e.g. ``lr / (sqrt(v) + eps) * |g|`` for an adaptive method: the axis-aligned
+    ellipse of all steps it would take for a gradient of this size, so a squashed ellipse shows the
+    per-coordinate scaling. Update everything later with :func:`set_state_arrows`.
     """
     x = _vector("x", x)
     if not isinstance(arrows, dict) or not arrows:
@@ -610,8 +614,17 @@ def state_arrows(ax, x, arrows, *, scale=1.0, ellipse=None, colors=None, legend=
         u, v = _vector(f"arrows[{name!r}]", vec, allow_nonfinite=True) * scale
         # later arrows (e.g. the update, the sum of the others) lie wider and underneath
         artists[name] = ax.quiver(
-            [x[0]], [x[1]], [u], [v], angles="xy", scale_units="xy", scale=1.0, color=color,
-            width=0.005 + 0.0025 * k, zorder=6.5 - 0.1 * k, label=name,
+            [x[0]],
+            [x[1]],
+            [u],
+            [v],
+            angles="xy",
+            scale_units="xy",
+            scale=1.0,
+            color=color,
+            width=0.005 + 0.0025 * k,
+            zorder=6.5 - 0.1 * k,
+            label=name,
         )
     if ellipse is not None:
         a, b = np.abs(_vector("ellipse", ellipse, allow_nonfinite=True)) * scale

@@ -192,20 +192,38 @@ def open_notebook(page, server, nb_path: str, workspace: str) -> None:
 
 
 def run_all(page, timeout: float = RUN_ALL_TIMEOUT) -> float:
-    """Run > Run All Cells through the application's command registry; wait until every code cell ran."""
+    """Run > Run All Cells through the application's command registry.
+
+    Waits until every code cell ran, or a cell raised (Run All stops there); returns the seconds it took.
+    """
     start = time.monotonic()
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(
-        """() => {
-            const w = window.jupyterapp.shell.currentWidget;
-            const kernel = w.sessionContext.session.kernel;
-            const cells = Array.from(w.content.model.cells);
-            return kernel.status === 'idle'
-                && cells.every(c => c.type !== 'code' || (c.executionCount !== null && c.executionCount > 0));
-        }""",
-        timeout=timeout * 1000,
-        polling=500,
-    )
+    try:
+        page.wait_for_function(
+            """() => {
+                const w = window.jupyterapp.shell.currentWidget;
+                // JupyterLab does not send empty code cells to the kernel.
+                const cells = Array.from(w.content.model.cells)
+                    .filter(c => c.type === 'code' && c.sharedModel.getSource().trim() !== '');
+                const outputs = c => Array.from({length: c.outputs.length}, (_, i) => c.outputs.get(i));
+                const raised = cells.some(c => outputs(c).some(o => o.type === 'error'));
+                const done = cells.every(c => c.executionCount !== null && c.executionCount > 0);
+                return w.sessionContext.session.kernel.status === 'idle' && (done || raised);
+            }""",
+            timeout=timeout * 1000,
+            polling=500,
+        )
+    except Exception as exc:
+        pending = page.evaluate(
+            """() => Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
+                .map((c, i) => [i, c])
+                .filter(([i, c]) => c.type === 'code' && !c.executionCount)
+                .filter(([i, c]) => c.sharedModel.getSource().trim() !== '')
+                .map(([i, c]) => i)"""
+        )
+        raise AssertionError(
+            f"Run All did not finish within {timeout}s; cells not run yet: {pending}"
+        ) from exc
     return time.monotonic() - start
 
 

@@ -1,0 +1,115 @@
+"""Every formula and number that notebooks/01_derivatives.ipynb states, checked independently."""
+
+import math
+
+import numpy as np
+import sympy as sp
+
+import course_lib as cl
+from course_lib import symbolic
+
+U = 2.0**-53  # unit round-off of float64
+
+
+def cube(t):
+    return t * t * t
+
+
+def test_difference_table_best_steps_match_the_error_model():
+    hs = 10.0 ** -np.arange(1, 15)
+    err_fwd = np.abs(symbolic.difference_quotient(cube, 1.0, hs, "forward") - 3)
+    err_ctr = np.abs(symbolic.difference_quotient(cube, 1.0, hs, "central") - 3)
+    # truncation: forward error = 3h + h**2, central error = h**2 exactly for x**3 at 1 (before round-off)
+    np.testing.assert_allclose(err_fwd[:4], 3 * hs[:4] + hs[:4] ** 2, rtol=1e-6)
+    np.testing.assert_allclose(err_ctr[:3], hs[:3] ** 2, rtol=1e-4)
+    h_fwd = math.sqrt(2 * U * 1 / 6)
+    h_ctr = (3 * U * 1 / 6) ** (1 / 3)
+    assert 1e-9 < h_fwd < 1e-8 and 1e-6 < h_ctr < 1e-5  # 6.1e-9 and 3.8e-6
+    # the measured best step is within a factor 10 of the model's optimum
+    assert abs(math.log10(hs[err_fwd.argmin()] / h_fwd)) <= 1
+    assert abs(math.log10(hs[err_ctr.argmin()] / h_ctr)) <= 1
+    # and each model optimum really minimizes its model
+    grid = np.logspace(-12, -2, 20001)
+    assert math.isclose(grid[np.argmin(3 * grid + U / grid)], h_fwd, rel_tol=1e-3)
+    assert math.isclose(grid[np.argmin(grid**2 + U / grid)], h_ctr, rel_tol=1e-3)
+
+
+def test_one_step_expansion():
+    # f(x - eta f'(x)) = f - eta f'**2 + eta**2/2 f'**2 f'' + O(eta**3), checked on sin at 0.3
+    x0 = 0.3
+    d1, d2 = math.cos(x0), -math.sin(x0)
+    for eta in [1e-1, 1e-2]:
+        exact = math.sin(x0 - eta * d1)
+        model = math.sin(x0) - eta * d1**2 + eta**2 / 2 * d1**2 * d2
+        assert abs(exact - model) < eta**3
+
+
+def test_e49_full_derivative_steps():
+    assert (1 - 2 * 1) ** 2 == 1  # x**2: x - f'(x) = -1, f unchanged
+    assert 2 * (1 - 4 * 1) ** 2 == 18  # 2x**2: x - f'(x) = -3, f rises from 2 to 18
+    assert math.isclose((1 - 0.1 * 2) ** 2, 0.64) and math.isclose(2 * (1 - 0.1 * 4) ** 2, 0.72)
+
+
+def test_e50_cubic_stops_at_a_flat_spot():
+    cubic = cl.objective("x**3")
+    path = cl.descend(cubic, cl.optimizers.SGD(lr=0.3), x0=[0.5], steps=10_000, tol=1e-5)
+    assert path.steps < 10_000 and 0 < path.x[0] < 2e-3
+    assert 3 * path.x[0] ** 2 < 1e-5 and cubic.value([-1.0]) < path.value
+
+
+def test_seed_loop_with_sympy_subs_matches_compiled_loop():
+    xs = sp.Symbol("x", real=True)
+    df = sp.diff(xs**2 + 2 * xs + 3, xs)
+    x0 = float(np.random.default_rng(0).uniform(-2, 2))
+    point, n = sp.Float(x0), 0
+    slope = df.subs(xs, point)
+    while abs(slope) > 1e-5:
+        point = point - 0.01 * slope
+        slope = df.subs(xs, point)
+        n += 1
+    fast = sp.lambdify(xs, df)
+    p, m = x0, 0
+    while abs(fast(p)) > 1e-5:
+        p -= 0.01 * fast(p)
+        m += 1
+    assert n == m == math.ceil(math.log(1e-5 / (2 * abs(x0 + 1))) / math.log(0.98))
+    assert abs(float(point) - p) < 1e-12 and abs(p + 1) < 5e-6
+
+
+def test_counts_over_the_start_interval():
+    starts = np.linspace(-1.999, 1.999, 4001)[:, None]
+    path = cl.descend(cl.surface("parabola"), cl.optimizers.SGD(lr=0.01), x0=starts, steps=800)
+    n = np.argmax(np.abs(2 * path.xs[..., 0] + 2) <= 1e-5, axis=0)
+    closed = np.ceil(np.log(1e-5 / (2 * np.abs(starts[:, 0] + 1))) / np.log(0.98))
+    assert np.all(n == closed) and n.max() == 659
+
+
+def test_step_size_regimes_and_e26():
+    parabola = cl.surface("parabola")
+
+    def steps(lr, x0=1.5):
+        return cl.descend(parabola, cl.optimizers.SGD(lr=lr), x0=[x0], steps=2000, tol=1e-8)
+
+    assert steps(0.5).steps == 1
+    assert steps(0.25).steps == steps(0.75).steps  # factors +0.5 and -0.5
+    counts = [steps(r / 2).steps for r in (1.0, 1.2, 1.5, 1.9)]
+    assert counts == sorted(counts) and counts[0] == 1  # larger than 1/L is only slower in 1-D
+    assert steps(1.0).steps == 2000 and not steps(1.0).diverged  # 2/L: two-cycle
+    assert steps(1.05).diverged
+    bowl = cl.objective("(x**2 + 10*y**2)/2")
+    n_1_over_l = cl.descend(bowl, cl.optimizers.SGD(lr=0.1), x0=[1.0, 1.0], steps=2000, tol=1e-8).steps
+    n_best = cl.descend(bowl, cl.optimizers.SGD(lr=2 / 11), x0=[1.0, 1.0], steps=2000, tol=1e-8).steps
+    assert n_best < n_1_over_l < 2000
+    # 2/(mu + L) minimizes the worst contraction max(|1 - lr mu|, |1 - lr L|)
+    lrs = np.linspace(0.01, 0.2, 19001)
+    worst = np.maximum(np.abs(1 - lrs * 1), np.abs(1 - lrs * 10))
+    assert math.isclose(lrs[worst.argmin()], 2 / 11, abs_tol=1e-5)
+
+
+def test_target_practice_quadratic():
+    f = cl.objective("3*x**2 - 12*x + 5")
+    for x0 in [-7.0, 0.0, 11.0]:
+        one = cl.descend(f, cl.optimizers.SGD(lr=1 / 6), x0=[x0], steps=1)
+        assert math.isclose(one.x[0], 2.0, abs_tol=1e-12)
+    two = cl.descend(f, cl.optimizers.SGD(lr=1 / 3), x0=[0.0], steps=4)
+    np.testing.assert_allclose(two.xs[:, 0], [0, 4, 0, 4, 0], atol=1e-12)
