@@ -26,10 +26,6 @@ EXECUTE_TIMEOUT ?= 600
 
 PYTEST_ARGS ?=
 
-# torch is a test oracle only. On Linux the CPU wheels avoid several GB of CUDA libraries; set TORCH_INDEX_URL=
-# (empty) to install from PyPI alone.
-TORCH_INDEX_URL ?= $(if $(filter Linux,$(shell uname -s 2>/dev/null)),https://download.pytorch.org/whl/cpu,)
-
 # Stamp files: reinstalling is skipped until a requirements file or pyproject.toml changes.
 RUNTIME_STAMP := $(VENV)/.course-runtime.stamp
 DEV_STAMP := $(VENV)/.course-dev.stamp
@@ -55,17 +51,8 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	"$(BIN)/python" -m pip install -r "$(VENV)/requirements-dev-no-torch.txt"
 	@torch_pin="$$(grep -E '^[[:space:]]*torch[[:space:]]*==' requirements-dev.txt | tr -d '[:space:]')"; \
 	if [ -z "$$torch_pin" ]; then echo "requirements-dev.txt pins no torch" >&2; exit 1; fi; \
-	torch_index=""; \
-	if [ -n "$(TORCH_INDEX_URL)" ]; then \
-	  if "$(BIN)/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=15)' \
-	      "$(TORCH_INDEX_URL)/torch/" >/dev/null 2>&1; then \
-	    torch_index="--extra-index-url $(TORCH_INDEX_URL)"; \
-	  else \
-	    echo "note: $(TORCH_INDEX_URL) is not reachable; installing torch from the default index"; \
-	  fi; \
-	fi; \
-	echo "Installing $$torch_pin (test oracle)"; \
-	if "$(BIN)/python" -m pip install "$$torch_pin" $$torch_index; then \
+	echo "Installing $$torch_pin (test oracle; pip may take a CPU wheel from a local wheel folder or an extra index you configure)"; \
+	if "$(BIN)/python" -m pip install "$$torch_pin"; then \
 	  rm -f "$(VENV)/.course-no-torch"; \
 	else \
 	  echo "WARNING: $$torch_pin could not be installed; the tests that compare with torch.optim will be skipped."; \

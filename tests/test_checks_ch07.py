@@ -120,7 +120,7 @@ def test_bias_correction_names_mistakes(one_minus, factor, words):
 
 
 def test_adagrad_effective_lr_accepts_solution():
-    fb = check.adagrad_effective_lr(solution("07_adagrad_effective_lr.py")["effective_lr"])
+    fb = check.adagrad_effective_lr(solution("07_adagrad_effective_lr.py")["effective_lr_answer"])
     assert fb.ok, fb.message
 
 

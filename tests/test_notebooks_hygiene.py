@@ -268,7 +268,7 @@ def _run_nbval(notebook_path: Path, *, with_conftest: bool = True) -> subprocess
     command = [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT)]
     command += ["-p", "no:cacheprovider", "-q"]
     if with_conftest:
-        command.append(str(ROOT / "tests" / "conftest.py"))
+        command.append(str(ROOT / "conftest.py"))
     command.append(str(notebook_path))
     # With the conftest, run from the notebook's folder: the sanitizer path must resolve against the root.
     cwd = notebook_path.parent if with_conftest else ROOT
@@ -283,7 +283,7 @@ def test_nbval_compares_text_but_skips_html_addresses_and_widget_details(tmp_pat
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "3 passed" in result.stdout
 
-    # Control: without tests/conftest.py, nbval compares text/html and the widget's repr, and fails on both.
+    # Control: without the root conftest.py, nbval compares text/html and the widget's repr, and fails on both.
     result = _run_nbval(matching, with_conftest=False)
     assert result.returncode == 1 and "2 failed" in result.stdout, result.stdout[-3000:]
     assert "mismatch 'text/html'" in result.stdout and "mismatch 'text/plain'" in result.stdout

@@ -522,7 +522,9 @@ def test_ipympl_canvas_is_the_view_and_blits(strict):
     pytest.importorskip("ipympl")
     from ipympl.backend_nbagg import Canvas
 
-    ex = viz.descent_explorer(cl.surface("bowl"), "Adam", x0=[0.0, 0.0], steps=20, show_state=True, canvas="widget")
+    ex = viz.descent_explorer(
+        cl.surface("bowl"), "Adam", x0=[0.0, 0.0], steps=20, show_state=True, canvas="widget"
+    )
     assert isinstance(ex.fig.canvas, Canvas) and ex.fig.canvas in ex.children
     assert ex._background is not None and ex.fig.canvas._data_url  # drawn once: a saved notebook shows a PNG
     before = ex.fig.canvas._data_url

@@ -570,7 +570,13 @@ def _window(objective, x0, xlim, ylim):
     auto_x, auto_y = plots.auto_limits(x0[None, :], include=include, margin=0.25, min_aspect=0.8)
     xlim = plots._limits("xlim", xlim) if xlim is not None else auto_x
     if objective.dim == 1:
-        return xlim, (plots._limits("ylim", ylim) if ylim is not None else None)
+        if ylim is not None:
+            return xlim, plots._limits("ylim", ylim)
+        # the values between the start and the minima set the height; the curve may leave the view beyond them
+        points = np.concatenate([x0, minima.ravel()])
+        lo, hi = (points.min(), points.max()) if np.ptp(points) > 0 else xlim
+        grid = np.linspace(max(lo, xlim[0]), min(hi, xlim[1]), 200)
+        return xlim, plots._pad(plots._values(objective, grid[:, None]).compressed(), 0.15)
     return xlim, (plots._limits("ylim", ylim) if ylim is not None else auto_y)
 
 
@@ -1376,8 +1382,7 @@ class SweepExplorer(ExplorerBase):
         )
 
     def select(self, i, j):
-        """Show the run of cell (row ``i`` = ``y_values[i]``, column ``j`` = ``x_values[j]``); returns its
-        Path."""
+        """Show the run of cell (row ``i``: ``y_values[i]``, column ``j``: ``x_values[j]``); returns it."""
         for name, v, n in (("i", i, self.y_values.size), ("j", j, self.x_values.size)):
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n:
                 raise ValueError(f"{name}: expected a whole number in [0, {n - 1}], got {v!r}")
@@ -1491,8 +1496,8 @@ def sweep_explorer(
 
     ``x_param``/``y_param``: ``(name, values)``; default ``("lr", 16 log-spaced values in [1e-3, 1])`` and
     ``("momentum", 12 values in [0, 0.95])`` (``beta1`` for Adam-like optimizers). The heat map shows the gap
-    to the minimum after each step (Play animates it); grey cells diverged. Click a cell (or call ``select(i,
-    j)``) to show that run's path on the map. ``**kwargs``: ``figsize``, ``dpi``, ``canvas``.
+    to the minimum after each step (Play animates it); grey cells diverged. Click a cell (or call
+    ``select(i, j)``) to show that run's path on the map. ``**kwargs``: ``figsize``, ``dpi``, ``canvas``.
     """
     return SweepExplorer(
         objective,

@@ -12,7 +12,8 @@
 
 Nothing here calls ``plt.show()``, prints, or changes matplotlib's global settings: every figure gets its
 title, axis labels and the Okabe-Ito colours explicitly. Windows and start points always come from the caller
-(or from :func:`auto_limits`, which reads them off the data)."""
+(or from :func:`auto_limits`, which reads them off the data).
+"""
 
 from __future__ import annotations
 
@@ -65,8 +66,7 @@ _TINY = 1e-300
 
 
 def subplots(nrows=1, ncols=1, *, figsize=None, dpi=None, **kwargs):
-    """``plt.subplots`` with the course's modest default size (:data:`FIGSIZE`, :data:`DPI`) and a tidy
-    layout."""
+    """``plt.subplots`` with the course's small default size (:data:`FIGSIZE`, :data:`DPI`), laid out."""
     import matplotlib.pyplot as plt
 
     kwargs.setdefault("layout", "constrained")
@@ -211,8 +211,7 @@ def _grid(objective, xlim, ylim, n):
 
 
 def contour_levels(Z, levels=25, *, base=None):
-    """Log-spaced levels of ``Z - base`` (returns ``(levels, base)``), or ``(None, None)`` when that is not
-    possible.
+    """Log-spaced levels of ``Z - base``: returns ``(levels, base)``, or ``(None, None)`` if impossible.
 
     ``base`` defaults to the grid minimum when it lies inside the grid (the surface is bounded below there);
     a surface that keeps falling towards the edge (a saddle) gets None, i.e. linear levels.
@@ -596,8 +595,7 @@ def gradient_field(ax, objective, xlim, ylim, *, n=15, normalize=True):
 
 
 def state_arrows(ax, x, arrows, *, scale=1.0, ellipse=None, colors=None, legend=True):
-    """Arrows from the current point ``x`` showing why a method moves where it does; returns a dict of
-    artists.
+    """Arrows from the current point ``x`` showing why a method moves where it does; returns the artists.
 
     ``arrows``: dict name -> 2-vector, e.g. ``{"−lr·g": -lr * g, "momentum": ..., "update": x_next - x}``;
     each becomes a Quiver (``scale`` multiplies every vector, to make tiny steps visible). ``ellipse``:

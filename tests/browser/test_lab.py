@@ -313,9 +313,19 @@ def text_under_figure(cell) -> str:
     return html.last.inner_text().strip() if html.count() else ""
 
 
-def main_canvas(cell):
-    """The ipympl drawing canvas (the first canvas of the figure; the second one only holds the zoom box)."""
-    return cell.locator(".jupyter-matplotlib-canvas-div canvas").first
+def main_canvas(cell, console: ConsoleLog):
+    """The ipympl drawing canvas (the first canvas of the figure; the second one only holds the zoom box),
+    once it is visible."""
+    canvas = cell.locator(".jupyter-matplotlib-canvas-div canvas").first
+    try:
+        canvas.wait_for(state="visible")
+    except Exception as exc:
+        size = canvas.evaluate("(c) => c.width + 'x' + c.height") if canvas.count() else "missing"
+        errors = "\n".join(console.problems()[0]) or "none"
+        raise AssertionError(
+            f"the explorer's ipympl canvas did not render (canvas {size}); console errors:\n{errors}"
+        ) from exc
+    return canvas
 
 
 def report(lines: list[str]) -> None:
@@ -336,8 +346,7 @@ def test_explorer_runs_and_redraws(lab_server, browser_context, artifacts_dir):
 
         cell = explorer_cell(page)
         cell.scroll_into_view_if_needed()
-        canvas = main_canvas(cell)
-        canvas.wait_for(state="visible")
+        canvas = main_canvas(cell, console)
         sliders = cell.locator(".widget-slider")
         assert sliders.count() >= 1
         assert cell.locator(".jupyter-widgets").count() >= 1
@@ -429,8 +438,7 @@ def test_explorer_in_presentation_mode(lab_server, browser_context, artifacts_di
         )
         cell.scroll_into_view_if_needed()  # a slide taller than the screen scrolls
 
-        canvas = main_canvas(cell)
-        canvas.wait_for(state="visible")
+        canvas = main_canvas(cell, console)
         slider = cell.locator(".widget-slider").first
         slider.wait_for(state="visible")
         box, viewport = canvas.bounding_box(), page.viewport_size

@@ -19,10 +19,9 @@ same output (always present beside them) is still compared:
 
 nbval reads the list from ``IPyNbFile.skip_compare`` when it compares a cell, so ``pytest_collectstart``
 extends that tuple on each notebook collector, and ``pytest_itemcollected`` wraps each cell's comparison for
-the widget reprs. The hooks live on a small plugin object registered in ``pytest_configure``: hooks defined
-directly in this conftest would only see collectors below ``tests/`` and would miss ``notebooks/``.
-Because this file is loaded whenever ``tests/`` is part of the run (plain ``pytest``, ``make test``), run a
-single chapter with ``pytest -k 03_learning_rate`` rather than naming the notebook file alone.
+the widget reprs. The hooks live on a small plugin object registered in ``pytest_configure``. This file sits at
+the project root, so it is loaded for every run: plain ``pytest``, ``make test``, or a single notebook such as
+``pytest notebooks/03_learning_rate.ipynb``.
 """
 
 from __future__ import annotations
