@@ -126,8 +126,14 @@ class Objective:
 
     @staticmethod
     def _full(values, shape):
-        """Broadcast each generated result (constants come back as Python scalars) to ``shape``."""
-        return [np.broadcast_to(np.asarray(v, dtype=np.float64), shape) for v in values]
+        """Each generated result as a float64 array of ``shape`` (constants come back as Python scalars)."""
+        if shape == ():  # one point: scalars, nothing to broadcast
+            return [np.asarray(v, dtype=np.float64) for v in values]
+        return [
+            v if isinstance(v, np.ndarray) and v.shape == shape and v.dtype == np.float64
+            else np.broadcast_to(np.asarray(v, dtype=np.float64), shape)
+            for v in values
+        ]  # fmt: skip
 
     def value(self, X):
         """f at every point of ``X`` (shape ``(..., dim)``); returns shape ``(...)``."""

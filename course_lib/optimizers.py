@@ -97,7 +97,8 @@ class Optimizer:
 
     def _decayed(self, x, g):
         """The L2-regularized gradient ``g + weight_decay * x`` (torch's ``weight_decay``)."""
-        return g + self.weight_decay * x if np.any(self.weight_decay) else g
+        decay = self.weight_decay
+        return g + decay * x if (decay != 0 if isinstance(decay, float) else np.any(decay)) else g
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -435,9 +435,19 @@ class ExplorerBase(widgets.VBox):
             if self._mode == "widget" and self._drawn:
                 canvas.draw_idle()  # the browser asks for the draw when it is ready
             else:
-                # The first draw is synchronous: it caches the background, and an ipympl canvas keeps a PNG
-                # of it, which is what a saved notebook shows where no kernel is running.
-                canvas.draw()
+                # The first draw is synchronous: it caches the background. Agg only: an ipympl draw before
+                # the browser shows the canvas leaves it blank (0x0) in JupyterLab. An ipympl canvas keeps a
+                # PNG of it as a data URL, which is what a saved notebook shows where no kernel is running.
+                FigureCanvasAgg.draw(canvas)
+                if self._mode == "widget":
+                    import base64
+
+                    from PIL import Image
+
+                    with io.BytesIO() as png:
+                        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(png, format="png")
+                        encoded = base64.b64encode(png.getvalue()).decode()
+                    canvas._data_url = "data:image/png;base64," + encoded
                 self._drawn = True
         else:
             canvas.restore_region(self._background)

@@ -18,11 +18,6 @@ from .explorers import ExplorerBase
 from .plots import BLACK, BLUE, ORANGE, VERMILLION
 
 
-def _expand_ylim(explorer, ax, lo, hi):
-    """Let the y-range of ``ax`` cover [lo, hi] (ExplorerBase's helper; leaves a zoomed view alone)."""
-    method = getattr(explorer, "expand_ylim", None) or explorer.fit_ylim
-    return method(ax, lo, hi)
-
 
 __all__ = ["NoiseExplorer", "stationary_spread", "distance_figure", "cloud_figure"]
 
@@ -113,7 +108,7 @@ class NoiseExplorer(ExplorerBase):
         self.level.set_ydata([self.predicted if finite else tiny] * 2)
         self.level.set_visible(bool(finite))
         lo = min(gap.min(), gap_avg.min(), self.predicted if finite else np.inf)
-        _expand_ylim(self, self.ax_gap, lo, max(gap.max(), gap_avg.max()))
+        self.expand_ylim(self.ax_gap, lo, max(gap.max(), gap_avg.max()))
         if self.path.diverged.any():
             text = f"{int(self.path.diverged.sum())} runs diverged: lower lr (or momentum)"
         else:

@@ -21,11 +21,6 @@ from .explorers import ExplorerBase
 from .plots import BLACK, BLUE, GREEN, ORANGE, VERMILLION
 
 
-def _expand_ylim(explorer, ax, lo, hi):
-    """Let the y-range of ``ax`` cover [lo, hi] (ExplorerBase's helper; leaves a zoomed view alone)."""
-    method = getattr(explorer, "expand_ylim", None) or explorer.fit_ylim
-    return method(ax, lo, hi)
-
 
 __all__ = [
     "MinibatchExplorer",
@@ -132,7 +127,7 @@ class MinibatchExplorer(ExplorerBase):
         self.gd_curve.set_data(np.arange(self.full_path.steps + 1), full_gap)
         self.ax_loss.set_xlim(0, max(1, self.full_path.steps))
         both = np.concatenate([gap, full_gap])
-        _expand_ylim(self, self.ax_loss, both.min(), both.max())
+        self.expand_ylim(self.ax_loss, both.min(), both.max())
         if self.path.diverged.any() or self.full_path.diverged.any():
             text = "diverged: lower the learning rate"
         else:
@@ -209,7 +204,7 @@ class AnnealingExplorer(ExplorerBase):
         share = counts / max(1, len(self.final))
         for bar, h in zip(self.bars, share, strict=True):
             bar.set_height(h)
-        _expand_ylim(self, self.ax_hist, 0.0, max(0.05, float(share.max())))
+        self.expand_ylim(self.ax_hist, 0.0, max(0.05, float(share.max())))
         text = f"{100 * self.fraction_global:.0f}% end in the deeper well"
         if self.path.diverged.any():
             text += f"; {int(self.path.diverged.sum())} diverged"
