@@ -4,7 +4,7 @@ Adam (lr = 1e-2) on the Beale surface from 40,000 start points (uniform in [-4.5
 200 steps. course_lib runs all trajectories in one ``cl.descend`` call; torch drives one float64 tensor of
 shape (40000, 2) through autograd of the Beale formula (loss = f(X).sum(); zero_grad; backward; step) and
 records the iterates and values of every step, as ``Path`` does. Both run on the same number of threads, in
-the same process. Each figure is the best of 3 runs after a warm-up.
+the same process. Each figure is the best of 3 runs, after a full-size warm-up of both engines.
 
     .venv/bin/python benchmarks/bench_engine.py [--points N] [--steps N] [--repeats N] [--default-threads]
 """
@@ -26,16 +26,11 @@ import course_lib as cl  # noqa: E402
 TARGET = 4.0  # torch seconds / course_lib seconds
 
 
-def best_of(repeats, run):
-    """Best wall-clock seconds, best CPU seconds of this process, and the last result."""
-    wall, cpu = [], []
-    result = None
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = run()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return min(wall), min(cpu), result
+def timed(run):
+    """Wall-clock seconds, CPU seconds of this process, and the result of one call."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return time.perf_counter() - start, time.process_time() - start_cpu, result
 
 
 def blas_threads():
@@ -115,19 +110,32 @@ def main(argv=None):
             f"threads: torch.set_num_threads({numpy_threads}) (its default here is {default_torch_threads})"
         )
 
-    run_course_lib(x0[:100], 5)  # warm-up (and the Beale surface is built once and cached)
-    seconds, cpu, path = best_of(args.repeats, lambda: run_course_lib(x0, steps))
+    engines = {"course_lib": lambda: run_course_lib(x0, steps)}
+    if torch is not None:
+        engines["torch.optim.Adam"] = lambda: run_torch(torch, x0, steps)
+    # Warm-up: one full-size run of every engine before any timing. The C allocator's state depends on what
+    # ran before (large freed blocks raise glibc's mmap threshold), and it changes the cost of NumPy's large
+    # temporaries by up to about 1.6x here, so an engine timed before the other had warmed up would lose.
+    for run in engines.values():
+        run()
+    # Best of `repeats`, the engines interleaved so that a burst of other load hits both.
+    best = {name: [np.inf, np.inf, None] for name in engines}
+    for _ in range(args.repeats):
+        for name, run in engines.items():
+            wall, cpu, result = timed(run)
+            best[name][0] = min(best[name][0], wall)
+            best[name][1] = min(best[name][1], cpu)
+            best[name][2] = result
+
+    seconds, cpu, path = best["course_lib"]
     print(
         f"course_lib: {seconds:.3f} s ({n / seconds:,.0f} traj/s)  "
         f"[CPU {cpu:.3f} s; diverged: {int(path.diverged.sum())}]"
     )
-
     if torch is None:
         print("torch.optim.Adam: skipped (torch is not installed)")
         return 0
-
-    run_torch(torch, x0[:100], 5)  # warm-up
-    torch_seconds, torch_cpu, (xs, values) = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
+    torch_seconds, torch_cpu, (xs, values) = best["torch.optim.Adam"]
     print(
         f"torch.optim.Adam: {torch_seconds:.3f} s ({n / torch_seconds:,.0f} traj/s)  [CPU {torch_cpu:.3f} s]"
     )
@@ -146,8 +154,8 @@ def main(argv=None):
 
     if args.default_threads and default_torch_threads != numpy_threads:
         torch.set_num_threads(default_torch_threads)
-        run_torch(torch, x0[:100], 5)
-        free_seconds, _, _ = best_of(args.repeats, lambda: run_torch(torch, x0, steps))
+        run_torch(torch, x0, steps)
+        free_seconds = min(timed(lambda: run_torch(torch, x0, steps))[0] for _ in range(args.repeats))
         print(
             f"for reference, torch on its default {default_torch_threads} threads: {free_seconds:.3f} s "
             f"({n / free_seconds:,.0f} traj/s), ratio {free_seconds / seconds:.1f}x (not the compared figure)"

@@ -93,6 +93,15 @@ def _start(objective, optimizer, x0):
     return np.array(np.broadcast_to(x, shape))
 
 
+def _max_abs(x):
+    """max |x| over the last axis, a column at a time (a NumPy reduction over a short last axis is slow).
+    NaN propagates, so the result is finite exactly when every entry is."""
+    largest = np.abs(x[..., 0])
+    for i in range(1, x.shape[-1]):
+        largest = np.maximum(largest, np.abs(x[..., i]))
+    return largest
+
+
 def _leaves(values):
     for v in values:
         if isinstance(v, tuple):
@@ -135,7 +144,7 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
         raise ValueError("lr_schedule: expected a function lr_schedule(t)")
     x = _start(objective, optimizer, x0)
     rng = np.random.default_rng(rng)
-    limit = bound * (1.0 + np.abs(x).max(axis=-1))
+    limit = bound * (1.0 + _max_abs(x))
 
     with np.errstate(all="ignore"):
 
@@ -165,8 +174,7 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
             healthy = (np.abs(x_new) <= limit[..., None]).all() and np.isfinite(value_new).all()
             healthy = healthy and np.isfinite(g_new).all()
             if not healthy or diverged.any():
-                bad = ~(np.abs(x_new) <= limit[..., None]).all(axis=-1) | ~np.isfinite(value_new)
-                bad |= ~np.isfinite(g_new).all(axis=-1)
+                bad = ~(_max_abs(x_new) <= limit) | ~np.isfinite(value_new) | ~np.isfinite(_max_abs(g_new))
                 diverged_at = np.where(bad & ~diverged, t + 1, diverged_at)
                 diverged = diverged | bad
                 keep = diverged[..., None]

@@ -34,6 +34,7 @@ ALLOWED_FUNCTIONS = {
 }
 
 _MAX_LENGTH = 2000  # characters in a string objective
+_BLOCK = 8192  # points evaluated together in a large batch (see Objective._evaluate)
 _MAX_EXPONENT = 100  # largest constant exponent accepted in a string objective
 
 
@@ -98,7 +99,7 @@ class Objective:
         self.hessian_expr = sp.Matrix(self.dim, self.dim, hessian)
         # One generated function for value and gradient together: the common subexpressions are shared.
         self._value_and_grad = _lambdify(self.variables, [self.expr, *gradient])
-        self._value = _lambdify(self.variables, self.expr)
+        self._value = _lambdify(self.variables, [self.expr])
         self._hess = _lambdify(self.variables, hessian)
 
     @property
@@ -115,30 +116,47 @@ class Objective:
     def __repr__(self):
         return f"Objective({self.name!r}, variables={[str(v) for v in self.variables]})"
 
-    def _columns(self, X):
+    def _points(self, X):
         X = np.asarray(X, dtype=np.float64)
         if X.ndim == 0 or X.shape[-1] != self.dim:
             got = "a scalar" if X.ndim == 0 else f"last dimension {X.shape[-1]}"
             raise ValueError(
                 f"X: expected points of shape (..., {self.dim}) for this {self.dim}-dimension objective, got {got}"
             )
-        return X.shape[:-1], [X[..., i] for i in range(self.dim)]
+        return X
 
-    @staticmethod
-    def _full(values, shape):
-        """Each generated result as a float64 array of ``shape`` (constants come back as Python scalars)."""
-        if shape == ():  # one point: scalars, nothing to broadcast
-            return [np.asarray(v, dtype=np.float64) for v in values]
-        return [
-            v if isinstance(v, np.ndarray) and v.shape == shape and v.dtype == np.float64
-            else np.broadcast_to(np.asarray(v, dtype=np.float64), shape)
-            for v in values
-        ]  # fmt: skip
+    def _evaluate(self, function, X, counts):
+        """Run a generated function on every point of ``X``; one float64 array per entry of ``counts``, of shape
+        ``(...)`` for a count of 0 and ``(..., count)`` otherwise (the function returns the flat list of all).
+
+        Large batches go through in blocks of :data:`_BLOCK` points written into preallocated results: NumPy's
+        temporaries then stay small (in cache, and reused instead of being returned to the operating system
+        and faulted back in on every call), which makes big batches several times faster.
+        """
+        X = self._points(X)
+        batch = X.shape[:-1]
+        if batch == ():  # a single point: scalars, no blocks
+            flat = [np.asarray(v, dtype=np.float64) for v in function(*X)]
+            results, k = [], 0
+            for count in counts:
+                results.append(flat[k] if count == 0 else np.array(flat[k : k + count]))
+                k += max(count, 1)
+            return results
+        points = X.reshape(-1, self.dim)
+        n = points.shape[0]
+        results = [np.empty((n, count) if count else n) for count in counts]
+        columns = []  # where each generated expression goes
+        for r in results:
+            columns.extend([r] if r.ndim == 1 else [r[:, j] for j in range(r.shape[1])])
+        for start in range(0, n, _BLOCK):
+            block = points[start : start + _BLOCK]
+            for column, value in zip(columns, function(*(block[:, i] for i in range(self.dim)))):
+                column[start : start + _BLOCK] = value  # constants broadcast
+        return [r.reshape(*batch, *r.shape[1:]) for r in results]
 
     def value(self, X):
         """f at every point of ``X`` (shape ``(..., dim)``); returns shape ``(...)``."""
-        shape, cols = self._columns(X)
-        return np.array(np.broadcast_to(np.asarray(self._value(*cols), dtype=np.float64), shape))
+        return self._evaluate(self._value, X, [0])[0]
 
     def grad(self, X):
         """The gradient at every point of ``X``; returns shape ``(..., dim)``."""
@@ -146,15 +164,13 @@ class Objective:
 
     def value_and_grad(self, X):
         """``(value, grad)`` computed together, sharing the common subexpressions."""
-        shape, cols = self._columns(X)
-        parts = self._full(self._value_and_grad(*cols), shape)
-        return np.array(parts[0]), np.stack(parts[1:], axis=-1)
+        value, grad = self._evaluate(self._value_and_grad, X, [0, self.dim])
+        return value, grad
 
     def hess(self, X):
         """The Hessian at every point of ``X``; returns shape ``(..., dim, dim)``."""
-        shape, cols = self._columns(X)
-        entries = np.stack(self._full(self._hess(*cols), shape), axis=-1)
-        return entries.reshape(*shape, self.dim, self.dim)
+        (entries,) = self._evaluate(self._hess, X, [self.dim * self.dim])
+        return entries.reshape(*entries.shape[:-1], self.dim, self.dim)
 
     def __call__(self, X):
         return self.value(X)

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 MAX_BYTES = 2 * 1024 * 1024
-SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+# A cell that continues the current slide has no slide type: jupyterlab-slideshow hides a literal "-".
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")

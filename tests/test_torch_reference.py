@@ -13,7 +13,6 @@ from course_lib import optimizers as opt_lib
 
 torch = pytest.importorskip("torch", reason="torch is the reference implementation for these comparisons")
 
-torch.set_default_dtype(torch.float64)
 
 STEPS = 60
 RTOL, ATOL = 1e-10, 1e-12

@@ -121,13 +121,16 @@ def make_slider(name, spec):
     if kind == "log":
         if lo <= 0:
             raise ValueError(f"params[{name!r}]: a log slider needs low > 0, got {spec!r}")
-        a, b = np.log10(lo), np.log10(hi)
+        a, b, d = np.log10(lo), np.log10(hi), np.log10(default)
+        step = (b - a) / 200
+        # Shift the grid of exponents so that the default is on it (the slider shows exactly that value).
+        a = d - np.floor((d - a) / step + 1e-9) * step
         return widgets.FloatLogSlider(
             value=default,
             base=10,
             min=a,
             max=b,
-            step=(b - a) / 200,
+            step=step,
             description=name,
             readout_format=".3g",
             style=style,
@@ -144,11 +147,15 @@ def make_slider(name, spec):
         )
     if kind != "linear":
         raise ValueError(f"params[{name!r}]: the fourth entry must be 'log' or 'int', got {kind!r}")
+    # A round step, and a grid of its multiples, so that round defaults (0.9, -1.2, 2.0) are shown exactly.
+    raw = (hi - lo) / 200
+    step = min(m * 10.0 ** np.floor(np.log10(raw)) for m in (1, 2, 5, 10) if m * 10.0 ** np.floor(np.log10(raw)) >= raw)
+    lo_grid = np.floor(lo / step + 1e-9) * step
     return widgets.FloatSlider(
         value=default,
-        min=lo,
+        min=lo_grid if lo_grid >= lo - step else lo,
         max=hi,
-        step=(hi - lo) / 200,
+        step=step,
         description=name,
         readout_format=".3g",
         style=style,
