@@ -39,9 +39,7 @@ def check_kernel(workdir: Path) -> str:
     spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import sys; print(sys.prefix)")]
-    NotebookClient(
-        nb, kernel_name=KERNEL_NAME, timeout=60, resources={"metadata": {"path": str(workdir)}}
-    ).execute()
+    NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=60, resources={"metadata": {"path": str(workdir)}}).execute()
     kernel_prefix = nb.cells[0].outputs[0]["text"].strip()
     if Path(kernel_prefix).resolve() != Path(sys.prefix).resolve():
         raise SystemExit(
@@ -91,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 seconds = run(path, args.timeout)
             except Exception as exc:  # report and go on: one broken chapter should not hide the others
                 failed.append(original.name)
-                print(
-                    f"{original.name:<34}{'FAILED':>9}  {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
-                )
+                print(f"{original.name:<34}{'FAILED':>9}  {type(exc).__name__}: {str(exc).splitlines()[0][:80]}")
                 continue
             total += seconds
             flag = f"  SLOW (> {args.limit:g} s)" if seconds > args.limit else ""

@@ -99,16 +99,11 @@ def main(argv=None):
 
     # NumPy's element-wise ufuncs, which are all the engine uses, run on one thread.
     numpy_threads = 1
-    print(
-        f"threads: numpy {numpy_threads} "
-        f"(element-wise ufuncs are single-threaded; BLAS pool: {blas_threads()})"
-    )
+    print(f"threads: numpy {numpy_threads} (element-wise ufuncs are single-threaded; BLAS pool: {blas_threads()})")
     if torch is not None:
         default_torch_threads = torch.get_num_threads()
         torch.set_num_threads(numpy_threads)
-        print(
-            f"threads: torch.set_num_threads({numpy_threads}) (its default here is {default_torch_threads})"
-        )
+        print(f"threads: torch.set_num_threads({numpy_threads}) (its default here is {default_torch_threads})")
 
     engines = {"course_lib": lambda: run_course_lib(x0, steps)}
     if torch is not None:
@@ -136,9 +131,7 @@ def main(argv=None):
         print("torch.optim.Adam: skipped (torch is not installed)")
         return 0
     torch_seconds, torch_cpu, (xs, values) = best["torch.optim.Adam"]
-    print(
-        f"torch.optim.Adam: {torch_seconds:.3f} s ({n / torch_seconds:,.0f} traj/s)  [CPU {torch_cpu:.3f} s]"
-    )
+    print(f"torch.optim.Adam: {torch_seconds:.3f} s ({n / torch_seconds:,.0f} traj/s)  [CPU {torch_cpu:.3f} s]")
 
     difference = np.abs(xs.numpy() - path.xs)
     agree = np.abs(values.numpy() - path.values) / (1 + np.abs(path.values))

@@ -106,9 +106,7 @@ def main():
         "descent (SGD+momentum, lr up to diverging)",
         time_changes(set_slider(sgd, "lr"), sweep_values(sgd.sliders["lr"], n)),
     )
-    ok &= report(
-        "descent play (one frame)", time_changes(set_slider(ex, "step"), np.linspace(0, STEPS, n).astype(int))
-    )
+    ok &= report("descent play (one frame)", time_changes(set_slider(ex, "step"), np.linspace(0, STEPS, n).astype(int)))
 
     optimizers = {
         "SGD": cl.optimizers.SGD(lr=1e-3),
@@ -145,13 +143,9 @@ def main():
         y_param=("momentum", np.linspace(0.0, 0.95, 16)),
         canvas="agg",
     )
-    print(
-        f"build sweep (20x16 runs in one batched descend call): {1e3 * (time.perf_counter() - start):.0f} ms"
-    )
+    print(f"build sweep (20x16 runs in one batched descend call): {1e3 * (time.perf_counter() - start):.0f} ms")
     cells = np.linspace(0, sweep.x_values.size - 1, n).round().astype(int)
-    ok &= report(
-        "sweep (select a cell, lr across the grid)", time_changes(lambda j: sweep.select(7, int(j)), cells)
-    )
+    ok &= report("sweep (select a cell, lr across the grid)", time_changes(lambda j: sweep.select(7, int(j)), cells))
     ok &= report(
         "sweep play (one frame)",
         time_changes(set_slider(sweep, "step"), np.linspace(0, STEPS, n).astype(int)),

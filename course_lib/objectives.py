@@ -231,9 +231,7 @@ class _Builder:
             if isinstance(node.op, ast.Pow):
                 base, exponent = self.build(node.left), self.build(node.right)
                 if exponent.is_number and abs(float(exponent)) > _MAX_EXPONENT:
-                    raise ValueError(
-                        f"expr: the exponent in {_describe(node)} is larger than {_MAX_EXPONENT} in size"
-                    )
+                    raise ValueError(f"expr: the exponent in {_describe(node)} is larger than {_MAX_EXPONENT} in size")
                 if base.is_number and exponent.is_number and not _modest_power(base, exponent):
                     raise ValueError(f"expr: the constant {_describe(node)} is too large (or not a real number)")
                 return base**exponent
@@ -253,7 +251,9 @@ class _Builder:
                 f"expr: the call {_describe(node)} is not allowed; allowed functions: " + ", ".join(ALLOWED_FUNCTIONS)
             )
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise ValueError(f"expr: {node.func.id}() takes exactly one positional argument, rejected {_describe(node)}")
+            raise ValueError(
+                f"expr: {node.func.id}() takes exactly one positional argument, rejected {_describe(node)}"
+            )
         return ALLOWED_FUNCTIONS[node.func.id](self.build(node.args[0]))
 
     def symbol(self, name):
@@ -262,9 +262,7 @@ class _Builder:
         if name in ALLOWED_FUNCTIONS:
             raise ValueError(f"expr: {name!r} is a function; call it with one argument, e.g. {name}(x)")
         if self.allowed_names is not None and name not in self.allowed_names:
-            raise ValueError(
-                f"expr: unknown name {name!r}; the variables are " + ", ".join(sorted(self.allowed_names))
-            )
+            raise ValueError(f"expr: unknown name {name!r}; the variables are " + ", ".join(sorted(self.allowed_names)))
         if name not in self.symbols:
             self.symbols[name] = sp.Symbol(name, real=True)
         return self.symbols[name]

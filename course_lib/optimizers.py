@@ -313,7 +313,10 @@ class Adam(Optimizer):
         set_(
             self,
             "betas",
-            (_check("betas[0]", beta1, 0.0, 1.0, high_open=True), _check("betas[1]", beta2, 0.0, 1.0, high_open=True)),
+            (
+                _check("betas[0]", beta1, 0.0, 1.0, high_open=True),
+                _check("betas[1]", beta2, 0.0, 1.0, high_open=True),
+            ),
         )
         set_(self, "eps", _check("eps", self.eps, 0.0))
         set_(self, "weight_decay", _check("weight_decay", self.weight_decay, 0.0))
@@ -497,9 +500,7 @@ class SeedAdagrad(Optimizer):
 
     def __post_init__(self):
         if not callable(self.value_fn):
-            raise ValueError(
-                f"value_fn: expected a function of x such as objective.value, got {self.value_fn!r}"
-            )
+            raise ValueError(f"value_fn: expected a function of x such as objective.value, got {self.value_fn!r}")
         set_ = object.__setattr__
         set_(self, "lr", _check("lr", self.lr, 0.0))
         set_(self, "eps", _check("eps", self.eps, 0.0))

@@ -207,6 +207,14 @@ class LBFGS(Optimizer):
             p = np.where(uphill[..., None], -g, p)
             slope = np.where(uphill, -np.einsum("...i,...i->...", g, g), slope)
         x_next = _backtrack(
-            self.objective, x, self.objective.value(x), slope, p, self.lr, self.c1, self.shrink, self.max_backtracks
+            self.objective,
+            x,
+            self.objective.value(x),
+            slope,
+            p,
+            self.lr,
+            self.c1,
+            self.shrink,
+            self.max_backtracks,
         )
         return x_next, LBFGSState(s=s, y=y, x_prev=x, g_prev=g, t=state.t + 1)

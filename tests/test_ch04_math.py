@@ -154,9 +154,7 @@ def test_convexity_angle_below_ninety_degrees():
     q = cl.objective("(x**2 + 10*y**2)/2")
     gq = q.grad([10.0, 1.0])
     vq = -np.array([10.0, 1.0])
-    assert np.degrees(np.arccos(-gq @ vq / (np.linalg.norm(gq) * np.linalg.norm(vq)))) == pytest.approx(
-        39.3, abs=0.05
-    )
+    assert np.degrees(np.arccos(-gq @ vq / (np.linalg.norm(gq) * np.linalg.norm(vq)))) == pytest.approx(39.3, abs=0.05)
 
 
 def test_rmse_gradient_norm_does_not_shrink_and_fixed_steps_stall():

@@ -32,8 +32,7 @@ def test_per_example_and_minibatch_gradients_match_finite_differences(data):
     eps = 1e-6
     numeric = np.array(
         [
-            (reg.mse(X[rows], y[rows], beta + eps * e) - reg.mse(X[rows], y[rows], beta - eps * e))
-            / (2 * eps)
+            (reg.mse(X[rows], y[rows], beta + eps * e) - reg.mse(X[rows], y[rows], beta - eps * e)) / (2 * eps)
             for e in np.eye(3)
         ]
     )
@@ -72,9 +71,7 @@ def test_noise_floor_formula_symbolic_and_by_monte_carlo():
     assert sp.simplify(v_star - eta * s**2 / (h * (2 - eta * h))) == 0
     f = cl.objective("3*x**2/2")  # h = 3
     lrs = np.array([0.02, 0.1, 0.3])
-    runs = cl.descend(
-        f, SGD(lr=lrs[:, None, None]), np.zeros((3, 400, 1)), 1200, grad_fn=noisy_gradient(f, 2.0), rng=9
-    )
+    runs = cl.descend(f, SGD(lr=lrs[:, None, None]), np.zeros((3, 400, 1)), 1200, grad_fn=noisy_gradient(f, 2.0), rng=9)
     measured = (runs.xs[400:] ** 2).mean(axis=(0, 2, 3))
     predicted = lrs * 4.0 / (3 * (2 - 3 * lrs))
     np.testing.assert_allclose(measured, predicted, rtol=0.08)
@@ -104,9 +101,7 @@ def test_chunked_gradient_equals_the_full_gradient():
     X, y, _ = reg.make_data(3000, 4, noise=0.5, rng=6)
     beta = np.array([0.1, 0.2, -0.3, 0.4])
     for chunk in (1, 7, 512, 3000, 5000):
-        np.testing.assert_allclose(
-            reg.chunked_grad(X, y, beta, chunk, "mse"), reg.mse_grad(X, y, beta), rtol=1e-11
-        )
+        np.testing.assert_allclose(reg.chunked_grad(X, y, beta, chunk, "mse"), reg.mse_grad(X, y, beta), rtol=1e-11)
 
 
 def test_epoch_average_of_minibatch_gradients_is_the_full_gradient(data):

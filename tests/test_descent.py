@@ -252,13 +252,9 @@ def test_grad_fn_receives_the_rng_and_seeded_noise_is_reproducible():
     rng = np.random.default_rng(3)
     a = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=rng)
     assert all(r is rng for r in received)
-    b = cl.descend(
-        BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(3)
-    )
+    b = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(3))
     np.testing.assert_array_equal(a.xs, b.xs)
-    c = cl.descend(
-        BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(4)
-    )
+    c = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30, grad_fn=noisy, rng=np.random.default_rng(4))
     assert not np.array_equal(a.xs, c.xs)
     exact = cl.descend(BOWL, SGD(lr=0.05), np.zeros((4, 2)), steps=30)
     assert not np.allclose(a.xs, exact.xs)

@@ -20,7 +20,11 @@ LOAD = re.compile(r"^#\s*%load\s+(solutions/\S+\.py)\s*$", re.MULTILINE)
 
 def exercises(path):
     nb = nbformat.read(path, as_version=4)
-    return [(i, LOAD.search(cell.source).group(1)) for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and LOAD.search(cell.source)]
+    return [
+        (i, LOAD.search(cell.source).group(1))
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and LOAD.search(cell.source)
+    ]
 
 
 CHAPTERS = [p for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) if exercises(p)]
@@ -59,6 +63,8 @@ def test_solutions_pass_their_checks_in_the_notebook(path):
         check_cell = nb.cells[index + 1]
         assert "check." in check_cell.source, f"{path.name}: no check cell after the exercise loading {solution}"
         shown = "".join(
-            out.get("data", {}).get("text/plain", "") for out in check_cell.outputs if out.output_type == "execute_result"
+            out.get("data", {}).get("text/plain", "")
+            for out in check_cell.outputs
+            if out.output_type == "execute_result"
         )
         assert shown.startswith("✅"), f"{path.name}: {solution} does not pass `{check_cell.source.strip()}`: {shown}"

@@ -69,9 +69,7 @@ def test_file_name_and_size(notebook):
 def test_valid_notebook_with_python3_kernel(notebook):
     path, nb = notebook
     nbformat.validate(nb)
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", (
-        f"{path.name}: kernelspec must be python3"
-    )
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{path.name}: kernelspec must be python3"
 
 
 def test_executed_once_from_top_to_bottom(notebook):
@@ -110,9 +108,7 @@ def test_navigation_bar_at_top_and_bottom_with_working_links(notebook):
     markdown = [c for c in nb.cells if c.cell_type == "markdown"]
     top = [line for c in markdown[:2] for line in navigation_lines(c.source)]
     bottom = navigation_lines(markdown[-1].source) if markdown else []
-    assert top, (
-        f"{path.name}: no navigation line (previous | contents | next) in the first two markdown cells"
-    )
+    assert top, f"{path.name}: no navigation line (previous | contents | next) in the first two markdown cells"
     assert bottom, f"{path.name}: the last markdown cell should repeat the navigation line"
     broken = []
     for line in top + bottom:
@@ -237,8 +233,7 @@ def _probe_notebook(stored_plain: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     html_cell = nbformat.v4.new_code_cell(
-        "from IPython.display import display\n"
-        "display({'text/plain': 'PLAIN', 'text/html': '<b>fresh</b>'}, raw=True)"
+        "from IPython.display import display\ndisplay({'text/plain': 'PLAIN', 'text/html': '<b>fresh</b>'}, raw=True)"
     )
     html_cell.execution_count = 1
     html_cell.outputs = [
@@ -246,9 +241,7 @@ def _probe_notebook(stored_plain: str) -> nbformat.NotebookNode:
     ]
     address_cell = nbformat.v4.new_code_cell("print(object())")
     address_cell.execution_count = 2
-    address_cell.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text="<object object at 0x7f00dead0000>\n")
-    ]
+    address_cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="<object object at 0x7f00dead0000>\n")]
     widget_cell = nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(value=3)")
     widget_cell.execution_count = 3
     widget_cell.outputs = [

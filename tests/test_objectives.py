@@ -355,9 +355,7 @@ def time_limit():
     signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.mark.parametrize(
-    ("text", "named"), REJECTED, ids=[f"{i}-{t[:30]}" for i, (t, _) in enumerate(REJECTED)]
-)
+@pytest.mark.parametrize(("text", "named"), REJECTED, ids=[f"{i}-{t[:30]}" for i, (t, _) in enumerate(REJECTED)])
 def test_rejected_strings_raise_and_run_nothing(text, named, tmp_path, capfd, time_limit):
     text = text.replace("{tmp}", str(tmp_path))
     with pytest.raises(ValueError) as info:

@@ -123,9 +123,7 @@ def test_solution_folder_is_never_collected(tmp_path):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)
     solution_nb = notebooks / "solutions" / "99_probe.ipynb"
-    solution_nb.write_text(
-        '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8"
-    )
+    solution_nb.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path)]
         + ["--collect-only", "-q", "-p", "no:cacheprovider", str(notebooks)],
@@ -176,9 +174,7 @@ def test_computing_modules_import_without_the_plotting_stack():
         "heavy = sorted(m for m in ('matplotlib', 'ipywidgets', 'ipympl', 'torch') if m in sys.modules)\n"
         "print(json.dumps({'errors': errors, 'heavy': heavy}))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert not report["errors"], "\n".join(f"{k}:\n{v}" for k, v in report["errors"].items())

@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 import course_lib as cl
 from course_lib.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, RMSprop
 
-SETTINGS = settings(
-    max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 class Quadratic:
@@ -79,14 +77,14 @@ def quadratics(draw):
 CONVERGENT = [
     pytest.param(lambda q: SGD(lr=1 / q.L), 300, lambda q: 1e-8, id="SGD"),
     pytest.param(lambda q: SGD(lr=0.5 / q.L, momentum=0.9), 800, lambda q: 1e-8, id="SGD-momentum"),
-    pytest.param(
-        lambda q: SGD(lr=0.5 / q.L, momentum=0.9, nesterov=True), 800, lambda q: 1e-8, id="SGD-nesterov"
-    ),
+    pytest.param(lambda q: SGD(lr=0.5 / q.L, momentum=0.9, nesterov=True), 800, lambda q: 1e-8, id="SGD-nesterov"),
     pytest.param(lambda q: Adagrad(lr=0.5), 2000, lambda q: 1e-6, id="Adagrad"),
     pytest.param(lambda q: Adadelta(lr=1 / q.L), 5000, lambda q: 1e-6, id="Adadelta"),
     pytest.param(lambda q: RMSprop(lr=1e-2), 2000, lambda q: 2e-2 * math.sqrt(len(q.b)), id="RMSprop"),
     pytest.param(lambda q: Adam(lr=1e-2), 2000, lambda q: 2e-2 * math.sqrt(len(q.b)), id="Adam"),
-    pytest.param(lambda q: AdamW(lr=1e-2), 2000, lambda q: 2e-2 * math.sqrt(len(q.b)), id="AdamW"),
+    # AdamW's decoupled decay moves its resting point off x* (by up to about weight_decay * |x*| / mu); with
+    # the default weight_decay = 1e-2 and |x*| up to ~10 that shift can exceed the band, so use 1e-3 here.
+    pytest.param(lambda q: AdamW(lr=1e-2, weight_decay=1e-3), 2000, lambda q: 2e-2 * math.sqrt(len(q.b)), id="AdamW"),
 ]
 
 
@@ -130,9 +128,7 @@ def test_stable_gradient_descent_never_increases_the_distance(q, factor):
 
 
 @SETTINGS
-@given(
-    q=quadratics(), factor=st.floats(2.5, 10.0), along_top=st.floats(0.5, 2.0), sign=st.sampled_from([-1, 1])
-)
+@given(q=quadratics(), factor=st.floats(2.5, 10.0), along_top=st.floats(0.5, 2.0), sign=st.sampled_from([-1, 1]))
 def test_gradient_descent_with_lr_above_two_over_L_diverges(q, factor, along_top, sign):
     """lr = factor/L, factor in [2.5, 10]: the top eigen-direction grows by |1 - factor| >= 1.5 per step."""
     x0 = q.solution + sign * along_top * q.top + 0.3 * (q.offset - (q.offset @ q.top) * q.top)

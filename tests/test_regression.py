@@ -281,7 +281,6 @@ def test_computing_layer_imports_no_plotting():
     import sys
 
     code = (
-        "import sys; sys.modules['matplotlib'] = None; sys.modules['ipywidgets'] = None\n"
-        "import course_lib.regression"
+        "import sys; sys.modules['matplotlib'] = None; sys.modules['ipywidgets'] = None\nimport course_lib.regression"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -80,7 +80,9 @@ def test_lbfgs_skips_pairs_without_positive_curvature():
     np.testing.assert_allclose(opt.direction(g, s, y), -g / np.linalg.norm(g), rtol=1e-12)
 
 
-@pytest.mark.parametrize("name, start", [("rosenbrock", [-1.2, 1.0]), ("beale", [1.0, 1.0]), ("himmelblau", [0.0, 0.0])])
+@pytest.mark.parametrize(
+    "name, start", [("rosenbrock", [-1.2, 1.0]), ("beale", [1.0, 1.0]), ("himmelblau", [0.0, 0.0])]
+)
 def test_lbfgs_reaches_a_minimum(name, start):
     f = cl.surface(name)
     path = cl.descend(f, LBFGS(f), start, 300, tol=1e-9)
@@ -103,7 +105,11 @@ def test_lbfgs_agrees_with_scipy():
     f = cl.surface("rosenbrock")
     ours = cl.descend(f, LBFGS(f), [-1.2, 1.0], 300, tol=1e-8)
     theirs = optimize.minimize(
-        lambda z: float(f.value(z)), [-1.2, 1.0], jac=f.grad, method="L-BFGS-B", options={"gtol": 1e-8, "maxcor": 10}
+        lambda z: float(f.value(z)),
+        [-1.2, 1.0],
+        jac=f.grad,
+        method="L-BFGS-B",
+        options={"gtol": 1e-8, "maxcor": 10},
     )
     np.testing.assert_allclose(ours.x, theirs.x, atol=1e-4)
     assert ours.steps <= 2 * theirs.nit  # same order of iterations: both are L-BFGS with a line search

@@ -100,9 +100,7 @@ def test_same_gradients_give_the_same_updates(config, surface):
         param.grad = torch.tensor(g, dtype=torch.float64)
         reference.step()
         x, state = ours.step(x, g, state)
-        np.testing.assert_allclose(
-            x, param.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"step {step + 1}"
-        )
+        np.testing.assert_allclose(x, param.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"step {step + 1}")
     assert np.all(np.isfinite(x))
     assert not np.allclose(x, STARTS[surface]), "the run should move"
 
@@ -160,9 +158,7 @@ def test_array_hyperparameter_sweep_equals_separate_runs(name, key, values, othe
     surface, steps = "rosenbrock", 50
     x0 = np.array(STARTS[surface])
     cls = getattr(opt_lib, name)
-    batched = cl.descend(
-        cl.surface(surface), cls(**{key: values}, **others), np.tile(x0, (len(values), 1)), steps
-    )
+    batched = cl.descend(cl.surface(surface), cls(**{key: values}, **others), np.tile(x0, (len(values), 1)), steps)
     assert batched.xs.shape == (steps + 1, len(values), 2)
     for i, value in enumerate(values[:, 0]):
         alone = cl.descend(cl.surface(surface), cls(**{key: float(value)}, **others), x0, steps)

@@ -189,13 +189,9 @@ def test_gradient_field_points_downhill(strict):
 
 def test_state_arrows_and_their_update(strict):
     ax = new_axes()
-    artists = viz.state_arrows(
-        ax, [1.0, 2.0], {"−lr·g": [0.5, 0.0], "update": [0.2, 0.1]}, ellipse=[0.3, 0.1]
-    )
+    artists = viz.state_arrows(ax, [1.0, 2.0], {"−lr·g": [0.5, 0.0], "update": [0.2, 0.1]}, ellipse=[0.3, 0.1])
     assert isinstance(artists["−lr·g"], Quiver) and "ellipse" in artists and "legend" in artists
-    viz.set_state_arrows(
-        artists, [0.0, 0.0], {"−lr·g": [np.nan, 1.0], "update": [1.0, 1.0]}, ellipse=[0.5, 0.5]
-    )
+    viz.set_state_arrows(artists, [0.0, 0.0], {"−lr·g": [np.nan, 1.0], "update": [1.0, 1.0]}, ellipse=[0.5, 0.5])
     assert not artists["−lr·g"].get_visible()  # a non-finite arrow is hidden, never drawn as NaN
     assert np.allclose(artists["update"].get_offsets(), [[0.0, 0.0]])
     assert np.isclose(artists["ellipse"].get_width(), 1.0)
@@ -281,17 +277,13 @@ def test_explorer_builds_and_every_slider_is_safe(kind, dim, strict, capsys):
 
 def test_descent_path_updates_and_divergence_message(strict):
     f = cl.surface("bowl")
-    ex = viz.descent_explorer(
-        f, "SGD", x0=[0.0, 0.0], steps=30, params={"lr": (1e-3, 5.0, 0.1, "log")}, canvas="agg"
-    )
+    ex = viz.descent_explorer(f, "SGD", x0=[0.0, 0.0], steps=30, params={"lr": (1e-3, 5.0, 0.1, "log")}, canvas="agg")
     small = ex.path
     assert not ex.message.get_visible()
     assert np.allclose(ex.line.get_xydata(), small.xs)
     ex.sliders["lr"].value = 5.0  # |1 - 2 lr| = 9: diverges
     assert ex.path is not small and bool(ex.path.diverged)
-    assert ex.message.get_visible() and ex.message.get_text().startswith(
-        f"diverged at step {int(ex.path.diverged_at)}"
-    )
+    assert ex.message.get_visible() and ex.message.get_text().startswith(f"diverged at step {int(ex.path.diverged_at)}")
     assert "lr" in ex.message.get_text()
     assert np.isfinite(ex.line.get_xydata()).all() and np.isfinite(ex.value_line.get_xydata()).all()
     ex.sliders["lr"].value = 0.01
@@ -409,9 +401,7 @@ def test_sweep_grid_equals_separate_runs(strict):
         assert ex.final_values[i, j] == pytest.approx(expected)
         path = ex.select(i, j)
         assert np.allclose(path.xs, alone.xs) and bool(path.diverged) == bool(alone.diverged)
-        last = (
-            int(alone.diverged_at) - 1 if alone.diverged else 40
-        )  # a diverged run is drawn to its last good point
+        last = int(alone.diverged_at) - 1 if alone.diverged else 40  # a diverged run is drawn to its last good point
         assert np.allclose(ex.line.get_xydata(), alone.xs[: last + 1])
     with pytest.raises(ValueError, match="j"):
         ex.select(0, 5)
@@ -488,9 +478,7 @@ def test_explorer_base_subclass_example(strict):
             def noisy(x, t, rng):
                 return self.f.grad(x) + v["noise"] * rng.standard_normal(x.shape)
 
-            self.path = cl.descend(
-                self.f, cl.optimizers.SGD(lr=v["lr"]), self.x0, self.steps, grad_fn=noisy, rng=0
-            )
+            self.path = cl.descend(self.f, cl.optimizers.SGD(lr=v["lr"]), self.x0, self.steps, grad_fn=noisy, rng=0)
 
         def draw(self, step):
             self.line.set_data(*self.path.xs[: step + 1].T)
@@ -522,9 +510,7 @@ def test_ipympl_canvas_is_the_view_and_blits(strict):
     pytest.importorskip("ipympl")
     from ipympl.backend_nbagg import Canvas
 
-    ex = viz.descent_explorer(
-        cl.surface("bowl"), "Adam", x0=[0.0, 0.0], steps=20, show_state=True, canvas="widget"
-    )
+    ex = viz.descent_explorer(cl.surface("bowl"), "Adam", x0=[0.0, 0.0], steps=20, show_state=True, canvas="widget")
     assert isinstance(ex.fig.canvas, Canvas) and ex.fig.canvas in ex.children
     assert ex._background is not None and ex.fig.canvas._data_url  # drawn once: a saved notebook shows a PNG
     before = ex.fig.canvas._data_url

@@ -62,9 +62,7 @@ def test_step_slider_moves_the_drawing(explorer):
 
 def test_other_losses_and_bad_input():
     X, y, _ = R.make_data(40, 2, noise=0.1, rng=0)
-    ex = xr.regression_explorer(
-        X, y, beta0=[0.0, 0.0], loss="rmse", steps=50, canvas="agg", lr=(1e-3, 1.0, 0.1)
-    )
+    ex = xr.regression_explorer(X, y, beta0=[0.0, 0.0], loss="rmse", steps=50, canvas="agg", lr=(1e-3, 1.0, 0.1))
     assert ex.stability_limit is None and ex.path.steps == 50
     ex.close()
     with pytest.raises(ValueError, match="^beta0:"):

@@ -6,7 +6,7 @@ a hint that names the likely mistake. ``Feedback.ok`` tells a program (or a test
 >>> from course_lib import checks as check
 """
 
-from ._feedback import Feedback
+from ._feedback import Feedback as Feedback
 from .ch01 import *  # noqa: F403
 from .ch02 import *  # noqa: F403
 from .ch03 import *  # noqa: F403

@@ -54,9 +54,7 @@ def central_difference(fn):
             "sign": (f(x - _H) - f(x + _H)) / (2 * _H),
             "exact": df(x),
         }
-        match = next(
-            (k for k, w in wrong.items() if math.isclose(value, w, rel_tol=1e-9, abs_tol=1e-12)), None
-        )
+        match = next((k for k, w in wrong.items() if math.isclose(value, w, rel_tol=1e-9, abs_tol=1e-12)), None)
         messages = {
             "forward": "that is the forward difference (f(x+h) - f(x))/h; central uses x+h and x-h.",
             "backward": "that is the backward difference (f(x) - f(x-h))/h; central uses x+h and x-h.",
@@ -90,9 +88,7 @@ def gd_update(fn):
             "step_only_pos": lr * g,
             "swapped": g - lr * x,
         }
-        match = next(
-            (k for k, w in wrong.items() if math.isclose(value, w, rel_tol=1e-12, abs_tol=1e-12)), None
-        )
+        match = next((k for k, w in wrong.items() if math.isclose(value, w, rel_tol=1e-12, abs_tol=1e-12)), None)
         messages = {
             "ascent": "you used + instead of -: that is gradient ascent, which climbs uphill.",
             "no_lr": "the learning rate is missing: subtracting the whole derivative can overshoot "
@@ -103,9 +99,7 @@ def gd_update(fn):
         }
         if match is not None:
             return hint(messages[match])
-        return hint(
-            f"for x = {x}, lr = {lr}, g = {g} you returned {value:.6g}; expected x - lr*g = {x - lr * g:.6g}."
-        )
+        return hint(f"for x = {x}, lr = {lr}, g = {g} you returned {value:.6g}; expected x - lr*g = {x - lr * g:.6g}.")
     return correct("x_new = x - lr * f'(x): a small step against the slope.")
 
 
@@ -142,9 +136,7 @@ def iteration_count(n, x0=1.5, lr=0.01, eps=1e-5):
     }
     if n in wrong:
         return hint(wrong[n])
-    return hint(
-        f"not {n}: write f'(x_k) = (1 - 2 lr)**k f'(x0) and solve for the first k with |f'(x_k)| <= eps."
-    )
+    return hint(f"not {n}: write f'(x_k) = (1 - 2 lr)**k f'(x0) and solve for the first k with |f'(x_k)| <= eps.")
 
 
 def one_step_lr(lr, a=3.0, b=-12.0):
@@ -161,9 +153,7 @@ def one_step_lr(lr, a=3.0, b=-12.0):
     landing = x0 - lr * (2 * a * x0 + b)
     x_star = -b / (2 * a)
     if math.isclose(lr, best, rel_tol=1e-6):
-        return correct(
-            f"lr = 1/f'' = 1/{curvature:g}: from x = 0 one step lands on x* = {x_star:g}, from any start."
-        )
+        return correct(f"lr = 1/f'' = 1/{curvature:g}: from x = 0 one step lands on x* = {x_star:g}, from any start.")
     if lr <= 0:
         return hint("the learning rate must be positive; lr = 0 never moves and lr < 0 climbs.")
     if math.isclose(lr, 1 / a, rel_tol=1e-6):
@@ -175,7 +165,6 @@ def one_step_lr(lr, a=3.0, b=-12.0):
         return hint(f"too small: from x = 0 you land at {landing:g}, short of x* = {x_star:g}.")
     if lr < 2 * best:
         return hint(
-            f"too large: from x = 0 you land at {landing:g}, past x* = {x_star:g} (it still converges, "
-            "oscillating)."
+            f"too large: from x = 0 you land at {landing:g}, past x* = {x_star:g} (it still converges, oscillating)."
         )
     return hint(f"far too large: from x = 0 you land at {landing:g}; beyond lr = 2/f'' the iterates diverge.")

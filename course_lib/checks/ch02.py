@@ -50,34 +50,24 @@ def gradient_by_hand(fn):
             continue
         x, y = point
         if np.allclose(value, -right, rtol=1e-9, atol=1e-9):
-            return hint(
-                "the signs are flipped: you returned -∇f, the descent direction; the gradient itself is ∇f."
-            )
+            return hint("the signs are flipped: you returned -∇f, the descent direction; the gradient itself is ∇f.")
         if np.allclose(value, right[::-1], rtol=1e-9, atol=1e-9):
             return hint("the two entries are swapped: the first is ∂f/∂x, the second ∂f/∂y.")
         ok_x = math.isclose(value[0], right[0], rel_tol=1e-9, abs_tol=1e-9)
         ok_y = math.isclose(value[1], right[1], rel_tol=1e-9, abs_tol=1e-9)
         if ok_x and not ok_y:
             if math.isclose(value[1], mistakes_y["no_x2"](x, y), rel_tol=1e-9, abs_tol=1e-9):
-                return hint(
-                    "∂f/∂x is right. In ∂f/∂y, x**2 y contributes x**2 (x is held constant, not dropped)."
-                )
+                return hint("∂f/∂x is right. In ∂f/∂y, x**2 y contributes x**2 (x is held constant, not dropped).")
             if math.isclose(value[1], mistakes_y["3y"](x, y), rel_tol=1e-9, abs_tol=1e-9):
                 return hint("∂f/∂x is right. In ∂f/∂y, the derivative of 3 y**2 is 6 y.")
-            return hint(
-                f"∂f/∂x is right; ∂f/∂y is not (at {np.round(point, 3)} it should be {right[1]:.4g})."
-            )
+            return hint(f"∂f/∂x is right; ∂f/∂y is not (at {np.round(point, 3)} it should be {right[1]:.4g}).")
         if ok_y and not ok_x:
             if math.isclose(value[0], mistakes_x["no_y"](x, y), rel_tol=1e-9, abs_tol=1e-9):
                 return hint("∂f/∂y is right. In ∂f/∂x, x**2 y gives 2 x y: y is a constant factor, keep it.")
             if math.isclose(value[0], mistakes_x["no_const"](x, y), rel_tol=1e-9, abs_tol=1e-9):
                 return hint("∂f/∂y is right. In ∂f/∂x, the term -2x contributes -2.")
-            return hint(
-                f"∂f/∂y is right; ∂f/∂x is not (at {np.round(point, 3)} it should be {right[0]:.4g})."
-            )
-        return hint(
-            f"both entries differ from the gradient; at {np.round(point, 3)} it is {np.round(right, 4)}."
-        )
+            return hint(f"∂f/∂y is right; ∂f/∂x is not (at {np.round(point, 3)} it should be {right[0]:.4g}).")
+        return hint(f"both entries differ from the gradient; at {np.round(point, 3)} it is {np.round(right, 4)}.")
     return correct("your gradient matches SymPy's at five random points.")
 
 
@@ -100,9 +90,7 @@ def ellipse_steps(n, x0=(-1.2, 0.9), lr=0.01, eps=1e-5):
     a, b = x0
     right = _ellipse_count(a, b, lr, eps)
     if n == right:
-        return correct(
-            f"{right} steps; the x-coordinate (factor {1 - 2 * lr:g}) is the slow one and sets the count."
-        )
+        return correct(f"{right} steps; the x-coordinate (factor {1 - 2 * lr:g}) is the slow one and sets the count.")
     if n == right + 1:
         return hint("one too many: len(path.xs) counts the start too; the number of steps is path.steps.")
     if n == right - 1:
@@ -111,15 +99,11 @@ def ellipse_steps(n, x0=(-1.2, 0.9), lr=0.01, eps=1e-5):
     both_by_x = math.ceil(math.log(eps / abs(2 * a)) / math.log(1 - 4 * lr))
     no_weights = _ellipse_count(a, b, lr, eps, weights=(1.0, 1.0))
     if n == y_only:
-        return hint(
-            "that is when the y-part alone is small; the x-part shrinks more slowly (0.98 vs 0.96 per step)."
-        )
+        return hint("that is when the y-part alone is small; the x-part shrinks more slowly (0.98 vs 0.96 per step).")
     if n == both_by_x:
         return hint("x shrinks by 1 - 2 lr = 0.98 per step (∂²f/∂x² = 2); 0.96 is the y-factor.")
     if n == no_weights:
-        return hint(
-            "the rule is on the gradient (2x, 4y), not on the point (x, y): keep the factors 2 and 4."
-        )
+        return hint("the rule is on the gradient (2x, 4y), not on the point (x, y): keep the factors 2 and 4.")
     return hint(f"not {n}: run cl.descend(..., tol=eps) and read path.steps, or solve 2|x0| 0.98**n <= eps.")
 
 
@@ -139,9 +123,7 @@ def steepest_descent_direction(u, point=(1.0, 1.0)):
     if norm == 0:
         return hint("the zero vector has no direction: compute ∇f = (2x, 4y), negate, normalize.")
     if np.allclose(value / norm, right, atol=1e-6):
-        return hint(
-            f"right direction, but its length is {norm:.4g}: divide by the norm to get a unit vector."
-        )
+        return hint(f"right direction, but its length is {norm:.4g}: divide by the norm to get a unit vector.")
     if np.allclose(value, -right, atol=1e-6):
         return hint("that is +∇f/||∇f||, the direction of steepest ASCENT; flip the sign.")
     to_min = -p / np.linalg.norm(p)

@@ -36,9 +36,7 @@ def bowl_one_step_lr(lr):
     if problem is not None:
         return problem
     if _near(value, 0.5):
-        return correct(
-            "lr = 1/2 = 1/L: the step x - (1/2)*2(x - 7) lands on 7 whatever x was, and the same for y."
-        )
+        return correct("lr = 1/2 = 1/L: the step x - (1/2)*2(x - 7) lands on 7 whatever x was, and the same for y.")
     known = {
         1.0: "lr = 1 = 2/L flips x - 7 to -(x - 7): the iterates bounce between two points forever.",
         0.0: "lr = 0 never moves at all.",
@@ -50,9 +48,7 @@ def bowl_one_step_lr(lr):
         if _near(value, wrong):
             return hint(message)
     factor = 1 - 2 * value
-    return hint(
-        f"one step multiplies x - 7 by 1 - 2*lr = {factor:.4g}; choose lr so that this factor is exactly 0."
-    )
+    return hint(f"one step multiplies x - 7 by 1 - 2*lr = {factor:.4g}; choose lr so that this factor is exactly 0.")
 
 
 def _exact_pair(point):
@@ -122,8 +118,7 @@ def largest_stable_lr(lr):
         return problem
     if _near(value, 2 / _L, rel=1e-3):
         return correct(
-            "2/L = 2/6 = 1/3: along the steep eigenvector the factor 1 - 6*lr stays inside (-1, 1) "
-            "only while lr < 1/3."
+            "2/L = 2/6 = 1/3: along the steep eigenvector the factor 1 - 6*lr stays inside (-1, 1) only while lr < 1/3."
         )
     known = [
         (2 / _MU, "2/mu uses the SMALLEST eigenvalue; the steep direction (eigenvalue 6) diverges there."),
@@ -135,6 +130,4 @@ def largest_stable_lr(lr):
     for wrong, message in known:
         if _near(value, wrong, rel=1e-3):
             return hint(message)
-    return hint(
-        "compute the Hessian's eigenvalues (np.linalg.eigvalsh(f.hess(point))) and take 2 / the largest."
-    )
+    return hint("compute the Hessian's eigenvalues (np.linalg.eigvalsh(f.hess(point))) and take 2 / the largest.")

@@ -102,9 +102,7 @@ def bias_column(fn):
     if value.shape != (5, 3):
         return hint(f"for X of shape (5, 2) expect shape (5, 3), got {value.shape}.")
     if np.allclose(value[:, 0], 1.0) and np.allclose(value[:, 1:], X):
-        return hint(
-            "the ones are FIRST; this course puts them LAST, so beta = [w1, w2, intercept] as in the example."
-        )
+        return hint("the ones are FIRST; this course puts them LAST, so beta = [w1, w2, intercept] as in the example.")
     if np.allclose(value[:, :2], X) and np.allclose(value[:, 2], 0.0):
         return hint("the new column is zeros: a zero column multiplies the intercept by 0, use ones.")
     if np.allclose(value, regression.add_bias(X)):
@@ -140,8 +138,7 @@ def regression_stable_lr(lr):
         ),
         (
             2 / (2 / 4 * lam[-1]),
-            "that is the limit for MSE, whose Hessian is (2/n) X^T X; the example descends "
-            "half-SSE, Hessian X^T X.",
+            "that is the limit for MSE, whose Hessian is (2/n) X^T X; the example descends half-SSE, Hessian X^T X.",
         ),
         (
             2 / lam_plain[-1],

@@ -45,9 +45,7 @@ def minibatch_gradient(fn):
     if isinstance(answer, Feedback):
         return answer
     if answer.shape != beta.shape:
-        return hint(
-            f"the gradient should have the shape of beta, {beta.shape}; yours has shape {answer.shape}."
-        )
+        return hint(f"the gradient should have the shape of beta, {beta.shape}; yours has shape {answer.shape}.")
     XB, yB = X[rows], y[rows]
     rB = yB - XB @ beta
     B, n = len(rows), len(y)
@@ -65,8 +63,7 @@ def minibatch_gradient(fn):
         ),
         "divided by n": (
             -(2.0 / n) * XB.T @ rB,
-            "you divided by n, the size of the whole data set: a minibatch average divides by "
-            "|B| = len(rows).",
+            "you divided by n, the size of the whole data set: a minibatch average divides by |B| = len(rows).",
         ),
         "sum": (
             -2.0 * XB.T @ rB,
@@ -103,15 +100,11 @@ def variance_ratio(answer):
     if np.isclose(value, 16, rtol=0.03):
         return hint("that is the ratio the other way round: the larger batch has the SMALLER variance.")
     if np.isclose(value, 1 / 4, rtol=0.03):
-        return hint(
-            "1/4 is the ratio of the standard deviations (1/sqrt(16)); the variance ratio is its square."
-        )
+        return hint("1/4 is the ratio of the standard deviations (1/sqrt(16)); the variance ratio is its square.")
     if np.isclose(value, 1 / 256, rtol=0.03):
         return hint("too small: the variance of a mean of |B| terms is sigma^2/|B|, not sigma^2/|B|^2.")
     if np.isclose(value, 1.0):
-        return hint(
-            "averaging does reduce the noise: the variance of a mean of |B| independent terms is smaller."
-        )
+        return hint("averaging does reduce the noise: the variance of a mean of |B| independent terms is smaller.")
     return hint("the variance of a mean of |B| independent gradients is sigma^2 / |B|; take the ratio.")
 
 

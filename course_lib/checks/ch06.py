@@ -55,13 +55,9 @@ def momentum_step(fn):
     if _close(x_new, x) and _close(b_new, buf):
         return hint("nothing moved: update the buffer first (beta * buf + g), then step x along it.")
     if _close(b_new, buf + beta * g):
-        return hint(
-            "the factor beta belongs to the OLD momentum: buf = beta * buf + g (damp the old, add the new)."
-        )
+        return hint("the factor beta belongs to the OLD momentum: buf = beta * buf + g (damp the old, add the new).")
     if _close(b_new, beta * buf + (1 - beta) * g):
-        return hint(
-            "that is the averaged (EMA) buffer, beta * buf + (1 - beta) * g; torch adds the full gradient g."
-        )
+        return hint("that is the averaged (EMA) buffer, beta * buf + (1 - beta) * g; torch adds the full gradient g.")
     if _close(b_new, beta * buf + lr * g) and _close(x_new, x - b_new):
         return hint(
             "lr is inside the buffer: a valid form for a constant lr (classical momentum), but here keep lr "
@@ -146,17 +142,14 @@ def polyak_parameters(fn):
     lr_ok, m_ok = np.isclose(lr, right_lr), np.isclose(momentum, right_m)
     if lr_ok and m_ok:
         return correct(
-            f"lr = {right_lr:.4g}, momentum = {right_m:.4g}: "
-            "torch's SGD(lr, momentum) runs exactly this heavy ball."
+            f"lr = {right_lr:.4g}, momentum = {right_m:.4g}: torch's SGD(lr, momentum) runs exactly this heavy ball."
         )
     if np.isclose(lr, right_m) and np.isclose(momentum, right_lr):
         return hint("the two values are swapped: return (lr, momentum).")
     messages = []
     if not m_ok:
         if np.isclose(momentum, (s_L - s_mu) / (s_L + s_mu)):
-            messages.append(
-                "momentum is not squared: (sqrt(k)-1)/(sqrt(k)+1) is the Nesterov choice; square it"
-            )
+            messages.append("momentum is not squared: (sqrt(k)-1)/(sqrt(k)+1) is the Nesterov choice; square it")
         elif np.isclose(momentum, (L - mu) / (L + mu)):
             messages.append("momentum uses L and mu instead of their square roots")
         else:

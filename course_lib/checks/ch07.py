@@ -130,8 +130,7 @@ def adam_update(fn):
             "seed": "the bias correction uses the POWER t: m_hat = m / (1 - beta1**t), not m / (1 - beta1).",
             "eps inside": "eps belongs outside the square root, as in torch and the Adam paper: "
             "sqrt(v_hat) + eps, not sqrt(v_hat + eps) (look at the coordinate with a tiny gradient).",
-            "ascent": "the step has the wrong sign: subtract it (x - lr * ...); adding it is "
-            "gradient ascent.",
+            "ascent": "the step has the wrong sign: subtract it (x - lr * ...); adding it is gradient ascent.",
             "no sqrt": "divide by the square root of v_hat: sqrt(v_hat) has the units of g, v_hat does not.",
             "raw gradient": "the numerator is the corrected first moment m_hat, not the current gradient g.",
         }
@@ -139,8 +138,7 @@ def adam_update(fn):
             if np.allclose(x_new, candidate, rtol=1e-9, atol=1e-12):
                 return hint(messages[key])
         return hint(
-            f"m_new and v_new are right but x_new is off at step t = {t}: "
-            "x_new = x - lr * m_hat / (sqrt(v_hat) + eps)."
+            f"m_new and v_new are right but x_new is off at step t = {t}: x_new = x - lr * m_hat / (sqrt(v_hat) + eps)."
         )
     return correct("your update matches torch's Adam step, with bias correction and eps outside the root.")
 
@@ -158,9 +156,7 @@ def bias_correction(one_minus, factor):
     if not isinstance(a, np.ndarray):
         return a
     if a.shape != _TS.shape:
-        return hint(
-            f"one_minus should hold one value per t in {list(_TS)}, shape {_TS.shape}; got {a.shape}."
-        )
+        return hint(f"one_minus should hold one value per t in {list(_TS)}, shape {_TS.shape}; got {a.shape}.")
     right = 1 - _BETA1**_TS
     if not np.allclose(a, right, rtol=1e-9):
         if np.allclose(a, _BETA1**_TS, rtol=1e-9):
@@ -181,9 +177,7 @@ def bias_correction(one_minus, factor):
         if np.allclose(f, right, rtol=1e-9):
             return hint("the correction DIVIDES by 1 - beta1**t, so the factor is its reciprocal.")
         if np.allclose(f, 1 / (1 - _BETA1), rtol=1e-9):
-            return hint(
-                "1 / (1 - beta1) = 10 at every t is the wrong, power-free correction; use 1 / (1 - beta1**t)."
-            )
+            return hint("1 / (1 - beta1) = 10 at every t is the wrong, power-free correction; use 1 / (1 - beta1**t).")
         return hint("factor should be 1 / (1 - beta1**t): it starts at 10 and falls towards 1.")
     return correct("the correction multiplies m by 10 on the first step and fades to 1 as beta1**t vanishes.")
 

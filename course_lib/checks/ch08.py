@@ -94,9 +94,7 @@ def adamw_update(fn):
         for key, candidate in wrong.items():
             if np.allclose(x_new, candidate, rtol=1e-9, atol=1e-12):
                 return hint(messages[key])
-        return hint(
-            "x_new = x * (1 - lr * weight_decay) - lr * m_hat / (sqrt(v_hat) + eps), with m and v from g."
-        )
+        return hint("x_new = x * (1 - lr * weight_decay) - lr * m_hat / (sqrt(v_hat) + eps), with m and v from g.")
     return correct("your step matches torch's AdamW: the decay is applied to x, never seen by m and v.")
 
 
@@ -133,9 +131,7 @@ def decay_per_coordinate(rates, less_decayed):
         for candidate, message in wrong.values():
             if np.allclose(a, candidate, rtol=1e-6):
                 return hint(message)
-        return hint(
-            "the L2 gradient lambda * x is scaled like any gradient: rate = lr * lambda / sqrt(v_hat)."
-        )
+        return hint("the L2 gradient lambda * x is scaled like any gradient: rate = lr * lambda / sqrt(v_hat).")
     choice = str(less_decayed).strip().lower()
     if choice in {"x", "0"}:
         return correct("x, the coordinate with the large gradients (v_hat = 100), is decayed 100 times less.")

@@ -38,7 +38,9 @@ def newton_step_1d(newton_step):
             return hint("that is a gradient step with learning rate 1; Newton divides f' by the curvature f''.")
         if np.isclose(answer, -d1 / d2):
             return hint("you returned the change -f'/f''; return the new point x - f'/f''.")
-        return hint(f"for x={x}, f'={d1}, f''={d2} the Newton update is {x - d1 / d2:g}, you returned {float(answer):g}.")
+        return hint(
+            f"for x={x}, f'={d1}, f''={d2} the Newton update is {x - d1 / d2:g}, you returned {float(answer):g}."
+        )
     return correct("x - f'(x)/f''(x): the minimum of the local parabola.")
 
 

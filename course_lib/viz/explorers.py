@@ -110,14 +110,10 @@ def make_slider(name, spec):
         lo, hi, default, *kind = spec
         lo, hi, default = float(lo), float(hi), float(default)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"params[{name!r}]: expected (low, high, default[, 'log' | 'int']), got {spec!r}"
-        ) from None
+        raise ValueError(f"params[{name!r}]: expected (low, high, default[, 'log' | 'int']), got {spec!r}") from None
     kind = kind[0] if kind else "linear"
     if not (np.isfinite([lo, hi, default]).all() and lo < hi and lo <= default <= hi):
-        raise ValueError(
-            f"params[{name!r}]: expected finite low < high with low <= default <= high, got {spec!r}"
-        )
+        raise ValueError(f"params[{name!r}]: expected finite low < high with low <= default <= high, got {spec!r}")
     if kind == "log":
         if lo <= 0:
             raise ValueError(f"params[{name!r}]: a log slider needs low > 0, got {spec!r}")
@@ -393,9 +389,7 @@ class ExplorerBase(widgets.VBox):
         hyper = [s for name, s in self.sliders.items() if name != "step"]
         rows = []
         if hyper:
-            rows.append(
-                widgets.GridBox(hyper, layout=widgets.Layout(grid_template_columns="repeat(2, 340px)"))
-            )
+            rows.append(widgets.GridBox(hyper, layout=widgets.Layout(grid_template_columns="repeat(2, 340px)")))
         if self.play is not None:
             rows.append(widgets.HBox([self.play, self.sliders["step"]]))
         if self._mode == "widget":
@@ -470,9 +464,7 @@ class ExplorerBase(widgets.VBox):
 
         if not hasattr(self, "_view"):
             w, h = self.fig.bbox.size
-            self._view = widgets.Image(
-                format="png", layout=widgets.Layout(width=f"{int(w)}px", height=f"{int(h)}px")
-            )
+            self._view = widgets.Image(format="png", layout=widgets.Layout(width=f"{int(w)}px", height=f"{int(h)}px"))
         pixels = np.asarray(self.fig.canvas.get_renderer().buffer_rgba())
         with io.BytesIO() as buffer:
             Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
@@ -513,16 +505,12 @@ def _optimizer_spec(optimizer, name="optimizer"):
     if isinstance(optimizer, str):
         cls = getattr(_optimizers, optimizer, None)
         if not (isinstance(cls, type) and hasattr(cls, "step") and hasattr(cls, "init")):
-            known = [
-                n for n in getattr(_optimizers, "__all__", []) if isinstance(getattr(_optimizers, n), type)
-            ]
+            known = [n for n in getattr(_optimizers, "__all__", []) if isinstance(getattr(_optimizers, n), type)]
             known = [n for n in known if hasattr(getattr(_optimizers, n), "step")]
             raise ValueError(f"{name}: unknown optimizer {optimizer!r}; available: {', '.join(known)}")
         return cls, {}
     if isinstance(optimizer, type):
-        if not (
-            hasattr(optimizer, "step") and hasattr(optimizer, "init") and dataclasses.is_dataclass(optimizer)
-        ):
+        if not (hasattr(optimizer, "step") and hasattr(optimizer, "init") and dataclasses.is_dataclass(optimizer)):
             raise ValueError(f"{name}: expected an optimizer class with init/step, got {optimizer!r}")
         return optimizer, {}
     if hasattr(optimizer, "step") and hasattr(optimizer, "init") and dataclasses.is_dataclass(optimizer):
@@ -773,9 +761,7 @@ def step_anatomy(optimizer, x, g, state):
                     arrows["momentum"] = -lr * optimizer.momentum * state.buf
             elif isinstance(optimizer, _optimizers.Adagrad):
                 t = state.t + 1
-                scale = (
-                    lr / (1 + (t - 1) * optimizer.lr_decay) / (np.sqrt(state.sum + gd * gd) + optimizer.eps)
-                )
+                scale = lr / (1 + (t - 1) * optimizer.lr_decay) / (np.sqrt(state.sum + gd * gd) + optimizer.eps)
             elif isinstance(optimizer, _optimizers.RMSprop):
                 v = optimizer.alpha * state.v + (1 - optimizer.alpha) * gd * gd
                 if optimizer.centered:
@@ -881,9 +867,7 @@ class DescentExplorer(ExplorerBase):
             names = _arrow_names(self._cls)
             ellipse = np.zeros(2) if (_adaptive(self._cls) and self.dim == 2) else None
             colors = [_ARROW_COLORS[n] for n in names]
-            self.arrows = plots.state_arrows(
-                ax, y0, dict.fromkeys(names, np.zeros(2)), ellipse=ellipse, colors=colors
-            )
+            self.arrows = plots.state_arrows(ax, y0, dict.fromkeys(names, np.zeros(2)), ellipse=ellipse, colors=colors)
             self.arrows.pop("legend").set_zorder(8)
             self.arrow_note = ax.text(
                 0.98,
@@ -942,11 +926,7 @@ class DescentExplorer(ExplorerBase):
 
     def draw(self, step):
         moving = [self.current, self.start, self.value_line, self.value_marker]
-        moving += (
-            [self.line]
-            if self.dim == 2
-            else [self.stairs[k] for k in ("points", "tangents", "moves", "drops")]
-        )
+        moving += [self.line] if self.dim == 2 else [self.stairs[k] for k in ("points", "tangents", "moves", "drops")]
         if self.path is None:
             for artist in moving + list((self.arrows or {}).values()):
                 artist.set_visible(False)
@@ -1137,9 +1117,7 @@ class RaceExplorer(ExplorerBase):
         params = dict(params or {})
         unknown = set(params) - set(self._base)
         if unknown:
-            raise ValueError(
-                f"params: unknown labels {sorted(unknown)}; the optimizers are {list(self._base)}"
-            )
+            raise ValueError(f"params: unknown labels {sorted(unknown)}; the optimizers are {list(self._base)}")
         specs, self._hyper = {}, {}
         for label, opt in self._base.items():
             given = params.get(label)
@@ -1168,9 +1146,7 @@ class RaceExplorer(ExplorerBase):
         ax.set_title(f"race on {getattr(self.objective, 'name', 'f')}", fontsize=10)
         self.lines, self.heads, self.value_lines = {}, {}, {}
         for (label, _), color in zip(self._base.items(), colors):
-            (self.lines[label],) = ax.plot(
-                [], [], "-o", color=color, lw=1.5, ms=2.8, mec="white", mew=0.3, zorder=4
-            )
+            (self.lines[label],) = ax.plot([], [], "-o", color=color, lw=1.5, ms=2.8, mec="white", mew=0.3, zorder=4)
             (self.heads[label],) = ax.plot([], [], "o", color=color, ms=8, mec=BLACK, mew=1.0, zorder=6)
             (self.value_lines[label],) = vax.plot([], [], "-", color=color, lw=1.5, label=label)
         (self.start,) = ax.plot([], [], "s", color=BLACK, ms=7, mec="white", zorder=7)
@@ -1182,9 +1158,7 @@ class RaceExplorer(ExplorerBase):
         vax.grid(True, which="major", alpha=0.3)
         self.legend = vax.legend(loc="upper right", fontsize=7.5, framealpha=0.9)
         self._colors = dict(zip(self._base, colors, strict=True))
-        self.animate(
-            *self.lines.values(), *self.heads.values(), *self.value_lines.values(), self.start, self.message
-        )
+        self.animate(*self.lines.values(), *self.heads.values(), *self.value_lines.values(), self.start, self.message)
         self.on_click(ax, self._clicked)
 
     def _clicked(self, x, y):
@@ -1272,9 +1246,7 @@ def race_explorer(objective, optimizers, *, x0, steps=200, xlim=None, ylim=None,
     sliders). The start moves with the ``x0``/``y0`` sliders or a click on the map; Play animates all runs
     together and the legend shows each one's current value. ``**kwargs``: ``figsize``, ``dpi``, ``canvas``.
     """
-    return RaceExplorer(
-        objective, optimizers, x0=x0, steps=steps, params=params, xlim=xlim, ylim=ylim, **kwargs
-    )
+    return RaceExplorer(objective, optimizers, x0=x0, steps=steps, params=params, xlim=xlim, ylim=ylim, **kwargs)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1299,18 +1271,9 @@ def _edges(values):
     """Cell edges around sorted-or-not grid values; geometric when the values are positive and log-spaced."""
     v = np.asarray(values, dtype=np.float64)
     if v.size == 1:
-        return (
-            (np.array([v[0] / 2, v[0] * 2]), True)
-            if v[0] > 0
-            else (np.array([v[0] - 0.5, v[0] + 0.5]), False)
-        )
+        return (np.array([v[0] / 2, v[0] * 2]), True) if v[0] > 0 else (np.array([v[0] - 0.5, v[0] + 0.5]), False)
     ratios = v[1:] / v[:-1] if np.all(v > 0) else None
-    log = (
-        ratios is not None
-        and np.all(ratios > 1)
-        and np.allclose(ratios, ratios[0], rtol=1e-3)
-        and ratios[0] > 1.5
-    )
+    log = ratios is not None and np.all(ratios > 1) and np.allclose(ratios, ratios[0], rtol=1e-3) and ratios[0] > 1.5
     w = np.log(v) if log else v
     mid = (w[1:] + w[:-1]) / 2
     edges = np.concatenate([[w[0] - (mid[0] - w[0])], mid, [w[-1] + (w[-1] - mid[-1])]])
@@ -1439,9 +1402,7 @@ class SweepExplorer(ExplorerBase):
         bar.set_label("f − f*" if self.f_star is not None else "f", fontsize=9)
         hax.set_xlabel(self.x_name)
         hax.set_ylabel(self.y_name)
-        hax.set_title(
-            f"after step t (grey: diverged); {self.x_values.size}×{self.y_values.size} runs", fontsize=9
-        )
+        hax.set_title(f"after step t (grey: diverged); {self.x_values.size}×{self.y_values.size} runs", fontsize=9)
         if self.best is not None:
             i, j = self.best
             hax.plot([self.x_values[j]], [self.y_values[i]], "*", color=BLACK, mfc=YELLOW, ms=11, zorder=5)
@@ -1451,9 +1412,7 @@ class SweepExplorer(ExplorerBase):
 
     def _colour_data(self):
         values = self.batch.values
-        alive = np.arange(values.shape[0])[:, None, None] < np.where(
-            self.diverged, self.batch.diverged_at, np.inf
-        )
+        alive = np.arange(values.shape[0])[:, None, None] < np.where(self.diverged, self.batch.diverged_at, np.inf)
         return self._scale(np.where(alive, values, np.nan))
 
     def _cells(self, step):
@@ -1482,8 +1441,7 @@ class SweepExplorer(ExplorerBase):
         self.line.set_data(px, py)
         self.head.set_data([px[-1]], [py[-1]])
         self.ax_map.set_title(
-            f"{self._cls.__name__}: {self.x_name} = {self.x_values[j]:.3g}, "
-            f"{self.y_name} = {self.y_values[i]:.3g}",
+            f"{self._cls.__name__}: {self.x_name} = {self.x_values[j]:.3g}, {self.y_name} = {self.y_values[i]:.3g}",
             fontsize=10,
         )
         d = _divergence(path)

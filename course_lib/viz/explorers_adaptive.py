@@ -30,9 +30,7 @@ def gradient_schedule(big, small, switch, steps):
         raise ValueError(f"big, small: expected positive gradient sizes, got {big!r}, {small!r}")
     steps, switch = int(steps), int(switch)
     if steps < 1 or not 0 <= switch <= steps:
-        raise ValueError(
-            f"switch: expected 0 <= switch <= steps (steps >= 1), got switch={switch}, steps={steps}"
-        )
+        raise ValueError(f"switch: expected 0 <= switch <= steps (steps >= 1), got switch={switch}, steps={steps}")
     g = np.full((steps, 1), float(small))
     g[:switch] = big
     return g
@@ -96,8 +94,7 @@ class EffectiveLrExplorer(_Explorer):
         self.ax.set_title("Effective learning rate when the gradients shrink")
         colors = plots.LINE_COLORS
         self.lines = {
-            label: self.ax.plot([], [], color=colors[i], lw=2, label=label)[0]
-            for i, label in enumerate(self.LABELS)
+            label: self.ax.plot([], [], color=colors[i], lw=2, label=label)[0] for i, label in enumerate(self.LABELS)
         }
         self.marker = self.ax.axvline(1, color=plots.BLACK, ls=":", lw=1)
         self.ax.legend(loc="upper left", fontsize=8)
@@ -133,9 +130,7 @@ class DecayExplorer(_Explorer):
 
     LABELS = ("Adam + L2", "AdamW")
 
-    def __init__(
-        self, objective, *, x0, steps=300, xlim=None, ylim=None, figsize=(7.0, 3.4), dpi=80, canvas="auto"
-    ):
+    def __init__(self, objective, *, x0, steps=300, xlim=None, ylim=None, figsize=(7.0, 3.4), dpi=80, canvas="auto"):
         plots._check_objective(objective, (2,))
         self.objective = objective
         self.x0 = np.asarray(x0, dtype=np.float64)

@@ -17,8 +17,6 @@ from . import plots
 from .explorers import ExplorerBase
 from .plots import BLACK, BLUE, ORANGE, VERMILLION
 
-
-
 __all__ = ["NoiseExplorer", "stationary_spread", "distance_figure", "cloud_figure"]
 
 

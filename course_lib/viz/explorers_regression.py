@@ -30,9 +30,7 @@ class RegressionExplorer(ExplorerBase):
     (2 / largest Hessian eigenvalue), ``fig``, ``sliders`` ("lr", "step"), ``update()``.
     """
 
-    def __init__(
-        self, X, y, *, beta0, loss="half_sse", steps=5000, lr=(1e-3, 0.1, 0.01), names=None, **kwargs
-    ):
+    def __init__(self, X, y, *, beta0, loss="half_sse", steps=5000, lr=(1e-3, 0.1, 0.01), names=None, **kwargs):
         self.objective = regression.least_squares(X, y, loss=loss)
         beta0 = np.asarray(beta0, dtype=np.float64)
         if beta0.shape != (self.objective.dim,) or not np.all(np.isfinite(beta0)):
@@ -66,9 +64,7 @@ class RegressionExplorer(ExplorerBase):
         self.beta_lines = []
         for j, name in enumerate(self.names):
             ax_b.axhline(self.beta_star[j], color=colors[j % len(colors)], ls="--", lw=0.9)
-            (line,) = ax_b.plot(
-                t[:1], self.beta0[j : j + 1], color=colors[j % len(colors)], lw=1.6, label=name
-            )
+            (line,) = ax_b.plot(t[:1], self.beta0[j : j + 1], color=colors[j % len(colors)], lw=1.6, label=name)
             self.beta_lines.append(line)
         span = np.concatenate([self.beta0, self.beta_star])
         pad = 0.25 * (span.max() - span.min()) + 1.0
@@ -82,9 +78,7 @@ class RegressionExplorer(ExplorerBase):
         ax_f.set_xlim(0, self.steps)
         gap0 = max(float(self.objective.value(self.beta0)) - self.f_star, 1.0)
         ax_f.set_ylim(gap0 * _FLOOR, gap0 * 10)
-        ax_f.set(
-            title=f"Loss gap ({self.objective.loss})", xlabel="step t", ylabel="f(β_t) − f*  (log scale)"
-        )
+        ax_f.set(title=f"Loss gap ({self.objective.loss})", xlabel="step t", ylabel="f(β_t) − f*  (log scale)")
         self.message = _message(ax_f)
         self.status = ax_b.text(
             0.02,
@@ -111,17 +105,14 @@ class RegressionExplorer(ExplorerBase):
         t = np.arange(shown + 1)
         lo, hi = self.ax_beta.get_ylim()
         for j, line in enumerate(self.beta_lines):
-            line.set_data(
-                t, np.clip(self.path.xs[: shown + 1, j], lo - 1e3 * (hi - lo), hi + 1e3 * (hi - lo))
-            )
+            line.set_data(t, np.clip(self.path.xs[: shown + 1, j], lo - 1e3 * (hi - lo), hi + 1e3 * (hi - lo)))
         floor = self.ax_value.get_ylim()[0]
         gap = np.maximum(self.gap[: shown + 1], floor)
         self.value_line.set_data(t, gap)
         self.marker.set_data([shown], [gap[-1]])
         error = np.abs(self.path.xs[shown] - self.beta_star).max()
         self.status.set_text(
-            f"step {shown}: β = [{', '.join(f'{b:.4g}' for b in self.path.xs[shown])}]\n"
-            f"max |β − β*| = {error:.2e}"
+            f"step {shown}: β = [{', '.join(f'{b:.4g}' for b in self.path.xs[shown])}]\nmax |β − β*| = {error:.2e}"
         )
         text = None
         limit = self.stability_limit
@@ -134,9 +125,7 @@ class RegressionExplorer(ExplorerBase):
         _set_message(self.message, text)
 
 
-def regression_explorer(
-    X, y, *, beta0, loss="half_sse", steps=5000, lr=(1e-3, 0.1, 0.01), names=None, **kwargs
-):
+def regression_explorer(X, y, *, beta0, loss="half_sse", steps=5000, lr=(1e-3, 0.1, 0.01), names=None, **kwargs):
     """Explore gradient descent on a least-squares problem; returns a :class:`RegressionExplorer`.
 
     ``lr`` is the log-scale slider spec ``(low, high, default)``; ``steps`` the run length (Play and the

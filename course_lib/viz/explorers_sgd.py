@@ -20,8 +20,6 @@ from . import plots
 from .explorers import ExplorerBase
 from .plots import BLACK, BLUE, GREEN, ORANGE, VERMILLION
 
-
-
 __all__ = [
     "MinibatchExplorer",
     "AnnealingExplorer",
@@ -67,9 +65,7 @@ class MinibatchExplorer(ExplorerBase):
     def __init__(self, X, y, *, beta0, epochs=3, lr=0.05, batch_size=10, xlim=None, ylim=None, **kwargs):
         self.objective = reg.least_squares(X, y, loss="mse")
         if self.objective.dim != 2:
-            raise ValueError(
-                f"X: the explorer draws two coefficients, so X needs 2 columns, not {self.objective.dim}"
-            )
+            raise ValueError(f"X: the explorer draws two coefficients, so X needs 2 columns, not {self.objective.dim}")
         self.beta0 = np.asarray(beta0, dtype=np.float64)
         if self.beta0.shape != (2,):
             raise ValueError(f"beta0: expected two coefficients, got shape {self.beta0.shape}")
@@ -112,9 +108,7 @@ class MinibatchExplorer(ExplorerBase):
         grad_fn = reg.minibatch_grad(self.objective.X, self.objective.y, batch, loss="mse")
         per_epoch = grad_fn.batches_per_epoch
         opt = SGD(lr=v["lr"])
-        self.path = descend(
-            self.objective, opt, self.beta0, epochs * per_epoch, grad_fn=grad_fn, rng=int(v["seed"])
-        )
+        self.path = descend(self.objective, opt, self.beta0, epochs * per_epoch, grad_fn=grad_fn, rng=int(v["seed"]))
         self.full_path = descend(self.objective, opt, self.beta0, epochs)
         self.passes = np.arange(self.path.steps + 1) / per_epoch
 
@@ -148,9 +142,7 @@ class AnnealingExplorer(ExplorerBase):
     points), ``fraction_global`` (the share ending on the side of the global minimum, split at ``barrier``).
     """
 
-    def __init__(
-        self, objective, *, x0, barrier, particles=500, steps=800, xlim=(-1.8, 1.8), seed=0, **kwargs
-    ):
+    def __init__(self, objective, *, x0, barrier, particles=500, steps=800, xlim=(-1.8, 1.8), seed=0, **kwargs):
         if objective.dim != 1:
             raise ValueError("objective: the annealing explorer needs a 1-D objective")
         self.objective, self.barrier, self.xlim, self.seed = objective, float(barrier), xlim, seed
@@ -166,24 +158,16 @@ class AnnealingExplorer(ExplorerBase):
         self.ax_curve.axvline(self.barrier, color=BLACK, ls=":", lw=1)
         self.ax_curve.set(title="where the particles end", xlabel="x", ylabel="f(x)")
         self.dots = self.ax_curve.scatter([], [], s=12, color=VERMILLION, alpha=0.3, zorder=3)
-        self.ax_curve.plot(
-            [self.x0[0, 0]], [float(self.objective.value(self.x0[:1])[0])], "o", color=BLUE, ms=8
-        )
+        self.ax_curve.plot([self.x0[0, 0]], [float(self.objective.value(self.x0[:1])[0])], "o", color=BLUE, ms=8)
         self.animate(self.dots)
         self.bins = np.linspace(*self.xlim, 61)
         counts = np.zeros(len(self.bins) - 1)
-        self.bars = self.ax_hist.bar(
-            self.bins[:-1], counts, width=np.diff(self.bins), align="edge", color=GREEN
-        )
+        self.bars = self.ax_hist.bar(self.bins[:-1], counts, width=np.diff(self.bins), align="edge", color=GREEN)
         self.animate(*self.bars)
         self.ax_hist.axvline(self.barrier, color=BLACK, ls=":", lw=1)
-        self.ax_hist.set(
-            title="histogram of end points", xlabel="x", ylabel="share of particles", xlim=self.xlim
-        )
+        self.ax_hist.set(title="histogram of end points", xlabel="x", ylabel="share of particles", xlim=self.xlim)
         self.ax_hist.set_ylim(0, 0.2)
-        self.message = self.ax_hist.text(
-            0.03, 0.9, "", transform=self.ax_hist.transAxes, fontsize=8, color=ORANGE
-        )
+        self.message = self.ax_hist.text(0.03, 0.9, "", transform=self.ax_hist.transAxes, fontsize=8, color=ORANGE)
         self.animate(self.message)
 
     def compute(self, v):

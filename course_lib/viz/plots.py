@@ -102,9 +102,7 @@ def _check_objective(objective, dims, parameter="objective"):
     dim = getattr(objective, "dim", None)
     if dim not in dims or not hasattr(objective, "value"):
         want = " or ".join(f"{d}-D" for d in dims)
-        raise ValueError(
-            f"{parameter}: expected a {want} Objective (e.g. cl.surface(...)), got {objective!r}"
-        )
+        raise ValueError(f"{parameter}: expected a {want} Objective (e.g. cl.surface(...)), got {objective!r}")
 
 
 def _limits(name, lim):
@@ -152,9 +150,7 @@ def _points(data, name):
     try:
         array = np.asarray(data, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"{name}: expected points, a Path or a list of them, got {type(data).__name__}"
-        ) from None
+        raise ValueError(f"{name}: expected points, a Path or a list of them, got {type(data).__name__}") from None
     if array.ndim == 0:
         array = array.reshape(1, 1)
     return [array.reshape(-1, array.shape[-1])]
@@ -177,9 +173,7 @@ def auto_limits(points, *, margin=0.15, include=None, min_aspect=0.5):
     arrays = _points(points, "points") + _points(include, "include")
     dims = {a.shape[-1] for a in arrays}
     if not arrays or len(dims) != 1 or dims.pop() not in (1, 2):
-        raise ValueError(
-            "points: expected 1-D or 2-D points (last dimension 1 or 2), all of the same dimension"
-        )
+        raise ValueError("points: expected 1-D or 2-D points (last dimension 1 or 2), all of the same dimension")
     rows = np.concatenate(arrays)
     rows = rows[np.all(np.isfinite(rows), axis=1)]
     if rows.size == 0:
@@ -265,9 +259,7 @@ def contour(ax, objective, xlim, ylim, *, levels=25, n=160, log=True, filled=Tru
         G = Z
         kwargs = dict(levels=int(levels))
     if filled:
-        cs = ax.contourf(
-            X, Y, G, cmap=CMAP, alpha=0.35, extend="both" if lv is not None else "neither", **kwargs
-        )
+        cs = ax.contourf(X, Y, G, cmap=CMAP, alpha=0.35, extend="both" if lv is not None else "neither", **kwargs)
         ax.contour(X, Y, G, colors=BLACK, linewidths=0.4, alpha=0.35, **kwargs)
     else:
         cs = ax.contour(X, Y, G, cmap=CMAP, linewidths=0.9, **kwargs)
@@ -280,9 +272,7 @@ def contour(ax, objective, xlim, ylim, *, levels=25, n=160, log=True, filled=Tru
             & (minima[:, 1] <= ylim[1])
         )
         if inside.any():
-            ax.plot(
-                *minima[inside].T, "*", color=BLACK, ms=11, mfc=YELLOW, mew=0.8, ls="none", label="minimum"
-            )
+            ax.plot(*minima[inside].T, "*", color=BLACK, ms=11, mfc=YELLOW, mew=0.8, ls="none", label="minimum")
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     x, y = _names(objective)
@@ -300,18 +290,14 @@ def _path_items(paths, labels):
             labels = list(paths)
         paths = list(paths.values())
     elif not isinstance(paths, (list, tuple)):
-        raise ValueError(
-            f"paths: expected a Path, an array (steps+1, 2) or a list/dict of them, got {paths!r}"
-        )
+        raise ValueError(f"paths: expected a Path, an array (steps+1, 2) or a list/dict of them, got {paths!r}")
     if paths and not (hasattr(paths[0], "xs") or np.ndim(paths[0]) >= 2):
         paths = [paths]  # a plain list of points
     items = []
     for k, p in enumerate(paths):
         xs = np.asarray(getattr(p, "xs", p), dtype=np.float64)
         if xs.ndim < 2 or xs.shape[-1] != 2:
-            raise ValueError(
-                f"paths: each path needs points of shape (steps+1, ..., 2), got shape {xs.shape}"
-            )
+            raise ValueError(f"paths: each path needs points of shape (steps+1, ..., 2), got shape {xs.shape}")
         flat = xs.reshape(xs.shape[0], -1, 2)
         label = None if labels is None else str(list(labels)[k])
         for b in range(flat.shape[1]):
@@ -386,9 +372,7 @@ def _series(values, labels):
     if isinstance(values, dict):
         labels = list(values) if labels is None else list(labels)
         values = [getattr(v, "values", v) if hasattr(v, "xs") else v for v in values.values()]
-    elif (
-        isinstance(values, (list, tuple)) and values and np.ndim(getattr(values[0], "values", values[0])) >= 1
-    ):
+    elif isinstance(values, (list, tuple)) and values and np.ndim(getattr(values[0], "values", values[0])) >= 1:
         values = [v.values if hasattr(v, "xs") else v for v in values]
     else:
         values = [values]
@@ -397,9 +381,7 @@ def _series(values, labels):
         try:
             a = np.asarray(v, dtype=np.float64)
         except (TypeError, ValueError):
-            raise ValueError(
-                "values: expected a 1-D array of numbers, a Path, or a dict label -> array"
-            ) from None
+            raise ValueError("values: expected a 1-D array of numbers, a Path, or a dict label -> array") from None
         if a.ndim == 0:
             a = a.reshape(1)
         out.append(a.reshape(a.shape[0], -1))
@@ -433,9 +415,7 @@ def value_curve(ax, values, *, labels=None, log=True, gap_to=None):
     lines = []
     with np.errstate(all="ignore"):
         tops = [
-            np.nanmax(np.where(np.isfinite(v), np.abs(v - shift), np.nan))
-            for _, v in series
-            if np.isfinite(v).any()
+            np.nanmax(np.where(np.isfinite(v), np.abs(v - shift), np.nan)) for _, v in series if np.isfinite(v).any()
         ]
         floor = max(max(tops, default=1.0) * 1e-16, _TINY)
         for (label, v), color in zip(series, _colors(len(series))):
@@ -471,9 +451,7 @@ def staircase_segments(objective, xs, *, half_width, aspect=1.0):
         f, g = np.asarray(f, dtype=np.float64).reshape(-1), np.asarray(g, dtype=np.float64).reshape(-1)
         points = np.stack([xs, f], axis=-1)
         dx = half_width / np.sqrt(1.0 + (g * aspect) ** 2)
-        tangents = np.stack(
-            [np.stack([xs - dx, f - g * dx], -1), np.stack([xs + dx, f + g * dx], -1)], axis=1
-        )
+        tangents = np.stack([np.stack([xs - dx, f - g * dx], -1), np.stack([xs + dx, f + g * dx], -1)], axis=1)
         step = np.diff(xs)
         predicted = f[:-1] + g[:-1] * step
         moves = np.stack([points[:-1], np.stack([xs[1:], predicted], -1)], axis=1)
@@ -534,14 +512,10 @@ def tangent_staircase(ax, objective, xs, *, xlim=None):
     points, tangents, moves, drops = staircase_segments(objective, xs, half_width=half, aspect=aspect)
     tan = LineCollection(tangents, colors=SKY_BLUE, linewidths=1.2, zorder=3, label="tangent")
     mov = LineCollection(moves, colors=VERMILLION, linewidths=1.8, zorder=4, label="step along the tangent")
-    drp = LineCollection(
-        drops, colors=VERMILLION, linewidths=1.0, linestyles=":", zorder=4, label="back to f"
-    )
+    drp = LineCollection(drops, colors=VERMILLION, linewidths=1.0, linestyles=":", zorder=4, label="back to f")
     for c in (tan, mov, drp):
         ax.add_collection(c, autolim=False)
-    (pts,) = ax.plot(
-        points[:, 0], points[:, 1], "o", color=BLUE, ms=4.5, mec="white", mew=0.5, zorder=5, label="x_t"
-    )
+    (pts,) = ax.plot(points[:, 0], points[:, 1], "o", color=BLUE, ms=4.5, mec="white", mew=0.5, zorder=5, label="x_t")
     (x,) = _names(objective)
     _label(ax, f"{getattr(objective, 'name', 'f')}: steps along the tangent", x, f"f({x})", force=True)
     return {**artists, "points": pts, "tangents": tan, "moves": mov, "drops": drp}

@@ -104,9 +104,7 @@ def _wait_until_up(server: LabServer, timeout: float) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
             pass
         time.sleep(0.5)
-    raise RuntimeError(
-        f"jupyter lab did not answer on {server.base_url} within {timeout}s:\n{server.log_tail()}"
-    )
+    raise RuntimeError(f"jupyter lab did not answer on {server.base_url} within {timeout}s:\n{server.log_tail()}")
 
 
 def _stop(proc: subprocess.Popen) -> None:

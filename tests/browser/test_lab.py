@@ -46,8 +46,7 @@ FIXTURE_CELLS = [
     (
         "code",
         None,
-        'explorer = viz.descent_explorer(cl.objective("x**2 + 3*y**2"), "SGD", x0=(-1.5, 1.0), steps=30)\n'
-        "explorer",
+        'explorer = viz.descent_explorer(cl.objective("x**2 + 3*y**2"), "SGD", x0=(-1.5, 1.0), steps=30)\nexplorer',
     ),
     ("markdown", "slide", "## The end"),
 ]
@@ -76,9 +75,7 @@ def course_notebook() -> Path | None:
         return None
     if chosen:
         path = Path(chosen) if Path(chosen).is_absolute() else REPO / chosen
-        assert _has_explorer(path), (
-            f"COURSE_BROWSER_NOTEBOOK={chosen}: no explorer with %matplotlib widget in it"
-        )
+        assert _has_explorer(path), f"COURSE_BROWSER_NOTEBOOK={chosen}: no explorer with %matplotlib widget in it"
         return path
     if not NOTEBOOKS.is_dir():
         return None
@@ -174,9 +171,7 @@ class ConsoleLog:
 
 
 def open_notebook(page, server, nb_path: str, workspace: str) -> None:
-    page.goto(
-        server.url(f"lab/workspaces/{workspace}/tree/{nb_path}") + "&reset", wait_until="domcontentloaded"
-    )
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{nb_path}") + "&reset", wait_until="domcontentloaded")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
     page.wait_for_function(
         """(path) => {
@@ -221,9 +216,7 @@ def run_all(page, timeout: float = RUN_ALL_TIMEOUT) -> float:
                 .filter(([i, c]) => c.sharedModel.getSource().trim() !== '')
                 .map(([i, c]) => i)"""
         )
-        raise AssertionError(
-            f"Run All did not finish within {timeout}s; cells not run yet: {pending}"
-        ) from exc
+        raise AssertionError(f"Run All did not finish within {timeout}s; cells not run yet: {pending}") from exc
     return time.monotonic() - start
 
 
@@ -363,9 +356,7 @@ def test_explorer_runs_and_redraws(lab_server, browser_context, artifacts_dir):
             handle.press("ArrowRight")
             page.wait_for_timeout(50)
         value_after = slider_readout(slider)
-        lines.append(
-            f"slider {name!r}: {value_before} -> {value_after} (ArrowRight x{PRESSES} on the focused handle)"
-        )
+        lines.append(f"slider {name!r}: {value_before} -> {value_after} (ArrowRight x{PRESSES} on the focused handle)")
         assert value_after != value_before, "the slider did not move"
 
         after = wait_for_new_canvas(page, canvas, before)
@@ -433,9 +424,7 @@ def test_explorer_in_presentation_mode(lab_server, browser_context, artifacts_di
             if page.evaluate(active) == index_before:
                 break  # the end of the deck
         lines.append(f"explorer cell #{cell_index} on screen after {presses} presses of Space")
-        assert "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""), (
-            "Space never reached the explorer"
-        )
+        assert "jp-deck-mod-onscreen" in (cell.get_attribute("class") or ""), "Space never reached the explorer"
         cell.scroll_into_view_if_needed()  # a slide taller than the screen scrolls
 
         canvas = main_canvas(cell, console)
@@ -443,9 +432,7 @@ def test_explorer_in_presentation_mode(lab_server, browser_context, artifacts_di
         slider.wait_for(state="visible")
         box, viewport = canvas.bounding_box(), page.viewport_size
         assert box and box["width"] > 50 and box["height"] > 50
-        assert (
-            box["x"] >= 0 and box["y"] >= 0 and box["x"] < viewport["width"] and box["y"] < viewport["height"]
-        )
+        assert box["x"] >= 0 and box["y"] >= 0 and box["x"] < viewport["width"] and box["y"] < viewport["height"]
         before = wait_for_drawn_canvas(page, canvas)
         text_before = text_under_figure(cell)
         shot = artifacts_dir / "deck-explorer.png"

@@ -1,0 +1,379 @@
+"""End-to-end: every explorer of the course, in JupyterLab inside a headless Chromium.
+
+One notebook is written to the server's temporary root: ``%matplotlib widget`` and the imports, then one cell per
+explorer, built with the same calls as the chapter that shows it (smaller step counts, to stay quick). The
+notebook runs with Run All; then, for each explorer, inside that cell's output area only: the ipympl canvas and
+the sliders render, the canvas holds a drawing, one slider is moved with the arrow keys on its focused handle,
+and the canvas pixels must change. Screenshots of the output area before and after go to $BROWSER_ARTIFACTS
+(default /tmp/course-browser-artifacts) as ``explorers-<name>-before.png`` / ``-after.png``. The last test
+checks the browser console of the whole run (same rules as test_lab.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from .conftest import missing_requirement
+
+_reason = missing_requirement()
+if _reason:
+    pytest.skip(_reason, allow_module_level=True)
+
+from .test_lab import (  # noqa: E402 - after the skip, as test_lab.py itself does
+    REDRAW_TIMEOUT,
+    ConsoleLog,
+    canvas_digest,
+    open_notebook,
+    slider_label,
+    slider_readout,
+    wait_for_drawn_canvas,
+    wait_for_new_canvas,
+)
+
+pytestmark = pytest.mark.browser
+
+FOLDER = "explorers-check"
+NOTEBOOK = "all_explorers.ipynb"
+RUN_ALL_TIMEOUT = 150  # seconds for every cell of the notebook
+RENDER_TIMEOUT = 30  # seconds for one explorer's canvas and sliders to appear
+PRESSES = 20  # arrow-key presses on the chosen slider (a course slider has about 200 steps)
+
+SETUP = """\
+%matplotlib widget
+import numpy as np
+import sympy as sp
+
+import course_lib as cl
+import course_lib.viz as viz
+from course_lib import regression
+from course_lib.optimizers import SGD, Adadelta, Adagrad, Adam, RMSprop
+from course_lib.second_order import LBFGS, Newton, SafeguardedNewton
+from course_lib.viz.explorers_adaptive import DecayExplorer, EffectiveLrExplorer
+from course_lib.viz.explorers_momentum import NoiseExplorer
+from course_lib.viz.explorers_regression import regression_explorer
+from course_lib.viz.explorers_sgd import AnnealingExplorer, MinibatchExplorer"""
+
+
+@dataclass(frozen=True)
+class Explorer:
+    name: str  # test id and screenshot name
+    chapter: str  # where the course builds it this way
+    source: str  # the cell
+    slider: str  # the label of the slider to move
+    key: str = "ArrowRight"  # the key pressed on its handle
+
+
+EXPLORERS = [
+    Explorer(
+        "descent-1d",
+        "00_start_here",
+        'explorer = viz.descent_explorer(\n    cl.surface("parabola"), "SGD", x0=[2.0], steps=15,'
+        ' params={"lr": (0.01, 1.1, 0.1, "log")}\n)\nexplorer',
+        "lr",
+    ),
+    Explorer(
+        "descent-2d",
+        "02_gradients",
+        'ellipse = cl.surface("ellipse")\nexplorer = viz.descent_explorer(\n    ellipse,\n    "SGD",\n'
+        '    x0=[-1.8, 1.2],\n    steps=40,\n    params={"lr": (0.01, 0.6, 0.1)},\n    xlim=(-2, 2),\n'
+        '    ylim=(-1.5, 1.5),\n    title="Gradient descent on x² + 2y²",\n)\nexplorer',
+        "lr",
+    ),
+    Explorer(
+        "descent-show-state",
+        "06_momentum",
+        'bowl = cl.surface("ill_conditioned")\nbeta_explorer = viz.descent_explorer(\n    bowl,\n    "SGD",\n'
+        "    x0=[-9.0, 1.5],\n    steps=30,\n    show_state=True,\n"
+        '    params={"lr": (0.005, 0.2, 0.03, "log"), "momentum": (0.0, 0.99, 0.5)},\n'
+        '    title="SGD with momentum on (x² + 25y²)/2",\n)\nbeta_explorer',
+        "momentum",
+    ),
+    Explorer(
+        "race",
+        "03_learning_rate",
+        'ellipse = cl.surface("ellipse")\nrace_lrs = {"1/L = 0.25": 0.25, "2/(mu+L) = 1/3": 1 / 3, "0.45": 0.45}\n'
+        "opts = {label: cl.optimizers.SGD(lr=lr) for label, lr in race_lrs.items()}\n"
+        "viz.race_explorer(ellipse, opts, x0=[2.0, 1.5], steps=40)",
+        "1/L = 0.25: lr",
+    ),
+    Explorer(
+        "race-adaptive",
+        "07_adaptive_methods",
+        'contestants = {\n    "SGD": SGD(lr=2e-3),\n    "momentum": SGD(lr=2e-3, momentum=0.9),\n'
+        '    "Adagrad": Adagrad(lr=0.5),\n    "RMSprop": RMSprop(lr=0.01),\n    "Adadelta": Adadelta(),\n'
+        '    "Adam": Adam(lr=0.05),\n}\nrace = viz.race_explorer(\n    cl.surface("rosenbrock"), contestants,'
+        " x0=[-1.5, 2.0], steps=100, xlim=(-2, 2), ylim=(-1, 3)\n)\nrace",
+        "Adam: lr",
+    ),
+    Explorer(
+        "race-second-order",
+        "09_newton_lbfgs",
+        'rosen = cl.surface("rosenbrock")\nrace = viz.race_explorer(\n    rosen,\n    {\n'
+        '        "GD (lr 1e-3)": cl.optimizers.SGD(lr=1e-3),\n        "Adam (lr 0.05)": cl.optimizers.Adam(lr=0.05),\n'
+        '        "Newton": Newton(rosen),\n        "Safeguarded Newton": SafeguardedNewton(rosen),\n'
+        '        "L-BFGS": LBFGS(rosen),\n    },\n    x0=[-1.2, 1.0],\n    steps=40,\n    xlim=(-1.6, 1.6),\n'
+        "    ylim=(-0.6, 1.8),\n)\nrace",
+        "Adam (lr 0.05): lr",
+    ),
+    Explorer(
+        "sweep",
+        "03_learning_rate",
+        'viz.sweep_explorer(\n    cl.surface("bowl"),\n    cl.optimizers.SGD(lr=0.1),\n    x0=[0.0, 0.0],\n'
+        '    steps=30,\n    x_param=("lr", np.geomspace(1e-2, 2.0, 16)),\n'
+        '    y_param=("momentum", [0.0, 0.3, 0.6, 0.9]),\n)',
+        "step",  # the sweep's only slider; it starts at the last step
+        "ArrowLeft",
+    ),
+    Explorer(
+        "regression",
+        "04_linear_regression",
+        "X, y = regression.seed_data()\nX_aug = regression.add_bias(X)\nstart = np.array([10.1, 15.1, -6.5])\n"
+        'regression_explorer(X_aug, y, beta0=start, steps=500, lr=(1e-3, 0.1, 0.01), names=["w1", "w2", "b"])',
+        "lr",
+    ),
+    Explorer(
+        "minibatch",
+        "05_sgd",
+        "X2, y2, _ = regression.make_data(200, 2, noise=1.0, rng=3)\n"
+        "explorer = MinibatchExplorer(X2, y2, beta0=[-2.0, 2.5], epochs=3, lr=0.05, batch_size=10)\nexplorer",
+        "batch_size",
+    ),
+    Explorer(
+        "annealing",
+        "05_sgd",
+        'well = cl.surface("double_well")\n'
+        "barrier = float(sp.nsolve(sp.diff(well.expr, well.variables[0]), 0.0))  # the local maximum\n"
+        "annealing = AnnealingExplorer(well, x0=well.minima[1, 0], barrier=barrier, particles=100, steps=200)\n"
+        "annealing",
+        "sigma",
+    ),
+    Explorer(
+        "noise",
+        "06_momentum",
+        "noise_explorer = NoiseExplorer(curvatures=(1.0, 4.0), x0=(2.0, 1.5), runs=50, steps=100)\nnoise_explorer",
+        "lr",
+    ),
+    Explorer(
+        "effective-lr",
+        "07_adaptive_methods",
+        "lr_explorer = EffectiveLrExplorer(steps=150)\nlr_explorer",
+        "big",
+    ),
+    Explorer(
+        "decay",
+        "08_weight_decay",
+        'f = cl.objective("50*(x - 1)**2 + (y - 1)**2/2")\n'
+        "decay_explorer = DecayExplorer(f, x0=[0.0, 0.0], steps=200, xlim=(-0.1, 1.2), ylim=(-0.1, 1.2))\n"
+        "decay_explorer",
+        "lambda",
+    ),
+]
+FIRST_EXPLORER_CELL = 1  # cell 0 is SETUP
+
+
+def _notebook() -> dict:
+    def code(source, tags=()):
+        return {
+            "cell_type": "code",
+            "metadata": {"tags": list(tags)},
+            "source": source,
+            "execution_count": None,
+            "outputs": [],
+        }
+
+    # "raises-exception": Run All goes on past a failing explorer, so every other explorer is still checked.
+    cells = [code(SETUP)] + [code(f"# {e.name} ({e.chapter})\n{e.source}", ["raises-exception"]) for e in EXPLORERS]
+    return {
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+# ----------------------------------------------------------------------------------------------- page helpers
+_CELL_STATES = """() => {
+    const w = window.jupyterapp.shell.currentWidget;
+    return {
+        kernel: w.sessionContext.session.kernel.status,
+        cells: Array.from(w.content.model.cells).map(c => {
+            const outs = Array.from({length: c.outputs.length}, (_, i) => c.outputs.get(i).toJSON());
+            return {
+                count: c.executionCount,
+                problems: outs.flatMap(o => o.output_type === 'error' ? [o.ename + ': ' + o.evalue]
+                    : (o.output_type === 'stream' && o.name === 'stderr') ? ['stderr: ' + o.text] : []),
+            };
+        }),
+    };
+}"""
+
+
+def run_all_cells(page, timeout: float = RUN_ALL_TIMEOUT) -> float:
+    """Run All, then wait until every cell ran (or, after an error, nothing moved for a few seconds)."""
+    start = time.monotonic()
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    last, still_since = None, time.monotonic()
+    while time.monotonic() - start < timeout:
+        page.wait_for_timeout(500)
+        state = page.evaluate(_CELL_STATES)
+        counts = [c["count"] for c in state["cells"]]
+        idle = state["kernel"] == "idle"
+        if idle and all(counts):
+            return time.monotonic() - start
+        if counts != last:
+            last, still_since = counts, time.monotonic()
+        errors = any(c["problems"] for c in state["cells"])
+        if idle and errors and time.monotonic() - still_since > 5:
+            return time.monotonic() - start  # the tests below name the cells that failed or did not run
+    pending = [i for i, c in enumerate(page.evaluate(_CELL_STATES)["cells"]) if not c["count"]]
+    raise AssertionError(f"Run All did not finish within {timeout}s; cells not run yet: {pending}")
+
+
+def mark_cell(page, index: int, name: str):
+    """Tag cell ``index`` in the DOM with the explorer's name; return a locator for that cell only."""
+    page.evaluate(
+        "([i, name]) => { window.jupyterapp.shell.currentWidget.content.widgets[i].node"
+        ".dataset.courseExplorer = name; }",
+        [index, name],
+    )
+    return page.locator(f'.jp-Cell[data-course-explorer="{name}"]')
+
+
+def canvas_ink(canvas) -> float:
+    """Share of sampled canvas pixels that are not (almost) white: a rough measure of how much is drawn."""
+    return canvas.evaluate(
+        """(c) => {
+            const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let ink = 0, n = 0;
+            for (let i = 0; i < px.length; i += 4 * 7) {
+                n++;
+                if (px[i + 3] > 0 && (px[i] < 235 || px[i + 1] < 235 || px[i + 2] < 235)) ink++;
+            }
+            return n ? ink / n : 0;
+        }"""
+    )
+
+
+# ----------------------------------------------------------------------------------------------- fixture
+@pytest.fixture(scope="module")
+def explorer_page(lab_server, browser_context, artifacts_dir):
+    """The notebook of every explorer, opened in JupyterLab and run once; shared by the tests below."""
+    folder = lab_server.root / FOLDER
+    folder.mkdir()
+    (folder / NOTEBOOK).write_text(json.dumps(_notebook(), indent=1))
+    nb_path = f"{FOLDER}/{NOTEBOOK}"
+    page = browser_context.new_page()
+    console = ConsoleLog(page, "explorers", artifacts_dir)
+    summary: list[str] = []
+    started = time.monotonic()
+    try:
+        open_notebook(page, lab_server, nb_path, "explorers-check")
+        seconds = run_all_cells(page)
+        summary.append(f"notebook {lab_server.root / nb_path}: Run All {seconds:.1f}s")
+        summary.append(f"screenshots: {artifacts_dir}/explorers-<name>-before.png, -after.png")
+        yield page, console, summary
+    finally:
+        page.screenshot(path=str(artifacts_dir / "explorers-page.png"))
+        console.save()
+        summary.append(f"console log: {console.path} ({len(console.messages)} messages)")
+        summary.append(f"whole check: {time.monotonic() - started:.1f}s")
+        print("\n" + "\n".join(summary))
+        page.close()
+
+
+# ----------------------------------------------------------------------------------------------- tests
+def test_setup_cell(explorer_page):
+    page, _, _ = explorer_page
+    setup = page.evaluate(_CELL_STATES)["cells"][0]
+    assert setup["count"], "the import cell did not run"
+    assert setup["problems"] == [], f"the import cell printed an error or a warning: {setup['problems']}"
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=[e.name for e in EXPLORERS])
+def test_explorer_renders_and_redraws(explorer_page, artifacts_dir, explorer):
+    page, console, summary = explorer_page
+    name, index = explorer.name, FIRST_EXPLORER_CELL + EXPLORERS.index(explorer)
+    what = f"explorer {name!r} (cell {index}, as in {explorer.chapter})"
+    started = time.monotonic()
+    state = page.evaluate(_CELL_STATES)["cells"][index]
+    assert state["count"], f"{what}: the cell did not run (an earlier cell failed or Run All timed out)"
+    assert state["problems"] == [], f"{what}: the cell printed an error or a warning: {state['problems']}"
+
+    cell = mark_cell(page, index, name)
+    output = cell.locator(".jp-Cell-outputArea")
+    output.scroll_into_view_if_needed()
+    canvas = output.locator(".jupyter-matplotlib-canvas-div canvas").first
+    sliders = output.locator(".widget-slider")
+    try:
+        canvas.wait_for(state="visible", timeout=RENDER_TIMEOUT * 1000)
+        sliders.first.wait_for(state="visible", timeout=RENDER_TIMEOUT * 1000)
+    except Exception as exc:
+        size = canvas.evaluate("(c) => c.width + 'x' + c.height") if canvas.count() else "missing"
+        errors = "\n".join(console.problems()[0]) or "none"
+        raise AssertionError(
+            f"{what}: the ipympl canvas or the sliders did not render within {RENDER_TIMEOUT}s "
+            f"(canvas {size}, {sliders.count()} sliders); console errors so far:\n{errors}"
+        ) from exc
+    output.scroll_into_view_if_needed()
+    size = canvas.evaluate("(c) => [c.width, c.height]")
+    assert size[0] >= 200 and size[1] >= 150, f"{what}: the canvas is only {size[0]}x{size[1]} pixels"
+    try:
+        before = wait_for_drawn_canvas(page, canvas)
+    except Exception as exc:
+        raise AssertionError(f"{what}: the canvas stayed blank (one colour) for 30s") from exc
+    ink_before = canvas_ink(canvas)
+    shot_before = artifacts_dir / f"explorers-{name}-before.png"
+    output.screenshot(path=str(shot_before))
+
+    labels = [slider_label(sliders.nth(i)) for i in range(sliders.count())]
+    exact = re.compile(rf"^\s*{re.escape(explorer.slider)}\s*$")
+    slider = sliders.filter(has=page.locator(".widget-label", has_text=exact)).first
+    assert slider.count(), f"{what}: no slider labelled {explorer.slider!r}; its sliders are {labels}"
+    value_before = slider_readout(slider)
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(PRESSES):
+        handle.press(explorer.key)
+        page.wait_for_timeout(40)
+    value_after = slider_readout(slider)
+    assert value_after != value_before, (
+        f"{what}: slider {explorer.slider!r} did not move ({value_before}) after {PRESSES}x {explorer.key}"
+    )
+    wait_for_new_canvas(page, canvas, before)
+    # then settle: the kernel may still be answering the last key presses
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+        timeout=REDRAW_TIMEOUT * 1000,
+    )
+    page.wait_for_timeout(300)
+    after = canvas_digest(canvas)
+    ink_after = canvas_ink(canvas)
+    shot_after = artifacts_dir / f"explorers-{name}-after.png"
+    output.screenshot(path=str(shot_after))
+    summary.append(
+        f"{name:20s} {explorer.chapter:22s} {explorer.slider!r}: {value_before} -> {value_after}; "
+        f"canvas {size[0]}x{size[1]}, ink {ink_before:.1%} -> {ink_after:.1%}; "
+        f"{'changed' if after != before else 'UNCHANGED'}; {time.monotonic() - started:.1f}s; "
+        f"{shot_before.name}, {shot_after.name}"
+    )
+    assert after != before, (
+        f"{what}: the canvas pixels did not change within {REDRAW_TIMEOUT}s after slider {explorer.slider!r} "
+        f"moved {value_before} -> {value_after}; see {shot_before} and {shot_after}"
+    )
+    state = page.evaluate(_CELL_STATES)["cells"][index]
+    assert state["problems"] == [], f"{what}: moving the slider printed an error or a warning: {state['problems']}"
+
+
+def test_console_clean(explorer_page, browser_context):
+    """Last: the browser console of the whole run, after every explorer was moved."""
+    _, console, summary = explorer_page
+    unexpected, benign = console.problems()
+    summary += ["benign console errors:"] + (benign or ["  none"])
+    if browser_context.external_requests:
+        summary.append(f"refused requests leaving 127.0.0.1: {browser_context.external_requests}")
+    assert unexpected == [], "browser console errors:\n" + "\n".join(unexpected)
