@@ -142,6 +142,8 @@ class SGD(Optimizer):
 
     def step(self, x, g, state):
         g = self._decayed(x, g)
+        if isinstance(self.momentum, float) and self.momentum == 0:  # plain gradient descent: no buffer
+            return x - self.lr * g, SGDState(buf=state.buf, t=state.t + 1)
         # torch ignores dampening when momentum is 0; this keeps that true element-wise for array hyperparameters
         dampening = np.where(np.asarray(self.momentum) == 0, 0.0, self.dampening)
         buf = np.array(g, dtype=np.float64) if state.t == 0 else self.momentum * state.buf + (1 - dampening) * g

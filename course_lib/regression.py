@@ -321,7 +321,17 @@ class LeastSquares:
         return self._grad(self.X, self.y, B)
 
     def value_and_grad(self, B):
-        return self.value(B), self.grad(B)
+        """``(value, grad)`` from one residual, with X and y checked once at construction (fast in a loop)."""
+        B = _coefficients(B, self.dim)
+        r = self.y - B @ self.X.T
+        sq = np.sum(r * r, axis=-1)
+        xr = r @ self.X  # X^T r for every coefficient vector
+        if self.loss in _SQUARED_SCALE:
+            c = _SQUARED_SCALE[self.loss](self.n)
+            return c * sq, -2.0 * c * xr
+        norm = np.sqrt(sq)
+        scale = math.sqrt(self.n) if self.loss == "rmse" else 1.0
+        return norm / scale, -_safe_divide(xr, scale * norm)
 
     def __call__(self, B):
         return self.value(B)

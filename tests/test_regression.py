@@ -284,3 +284,16 @@ def test_computing_layer_imports_no_plotting():
         "import sys; sys.modules['matplotlib'] = None; sys.modules['ipywidgets'] = None\nimport course_lib.regression"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("loss", ["sse", "half_sse", "mse", "rmse", "norm"])
+def test_value_and_grad_agrees_with_value_and_grad_separately(loss):
+    rng = np.random.default_rng(7)
+    X, y, _ = R.make_data(30, 3, noise=0.5, rng=rng)
+    problem = R.least_squares(X, y, loss=loss)
+    B = rng.normal(size=(4, 5, 3))
+    value, grad = problem.value_and_grad(B)
+    np.testing.assert_allclose(value, problem.value(B), rtol=1e-13)
+    np.testing.assert_allclose(grad, problem.grad(B), rtol=1e-12, atol=1e-12)
+    value, grad = problem.value_and_grad(problem.minima[0])  # exact fit impossible with noise; still agrees
+    np.testing.assert_allclose(grad, problem.grad(problem.minima[0]), atol=1e-9)

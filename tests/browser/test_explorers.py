@@ -11,11 +11,14 @@ checks the browser console of the whole run (same rules as test_lab.py).
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 
 from .conftest import missing_requirement
@@ -42,6 +45,8 @@ NOTEBOOK = "all_explorers.ipynb"
 RUN_ALL_TIMEOUT = 150  # seconds for every cell of the notebook
 RENDER_TIMEOUT = 30  # seconds for one explorer's canvas and sliders to appear
 PRESSES = 20  # arrow-key presses on the chosen slider (a course slider has about 200 steps)
+MATCH_TIMEOUT = 10  # seconds for the browser's canvas to equal the kernel's figure once the kernel is idle
+MISMATCH_LEVEL = 16  # a pixel differs when a channel differs by more than this (0..255)
 
 SETUP = """\
 %matplotlib widget
@@ -259,6 +264,78 @@ def canvas_ink(canvas) -> float:
     )
 
 
+_KERNEL_FIGURE = """\
+import base64 as _b64, io as _io
+from PIL import Image as _Image
+with _io.BytesIO() as _png:
+    _Image.fromarray(np.asarray(Out[{count}].fig.canvas.get_renderer().buffer_rgba())).save(_png, format="png")
+    print(_b64.b64encode(_png.getvalue()).decode())
+del _b64, _io, _Image, _png
+"""
+
+_RUN_IN_KERNEL = """async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const future = kernel.requestExecute({code, silent: false, store_history: false});
+    let out = '';
+    future.onIOPub = (msg) => {
+        if (msg.header.msg_type === 'stream') out += msg.content.text;
+        if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+    };
+    await future.done;
+    return out;
+}"""
+
+
+def _png_pixels(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGBA"))
+
+
+def kernel_figure(page, count: int) -> np.ndarray:
+    """The explorer's figure as the kernel has drawn it (its Agg buffer): what the browser should show.
+
+    ``count`` is the execution count of the explorer's cell; the explorer is ``Out[count]``. The code runs
+    without history, so the notebook does not change."""
+    out = page.evaluate(_RUN_IN_KERNEL, _KERNEL_FIGURE.format(count=count)).strip()
+    assert not out.startswith("ERROR"), f"reading the figure in the kernel failed: {out}"
+    return _png_pixels(base64.b64decode(out))
+
+
+def browser_figure(canvas) -> np.ndarray:
+    url = canvas.evaluate("(c) => c.toDataURL('image/png')")
+    return _png_pixels(base64.b64decode(url.split(",", 1)[1]))
+
+
+def wait_for_kernel_match(page, canvas, count: int, timeout: float = MATCH_TIMEOUT):
+    """Wait until the browser's canvas shows the kernel's figure; return (share of differing pixels, the
+    kernel's pixels, the browser's pixels) from the last comparison."""
+    deadline = time.monotonic() + timeout
+    expected = kernel_figure(page, count)
+    while True:
+        shown = browser_figure(canvas)
+        if shown.shape != expected.shape:
+            share = 1.0
+        else:
+            share = float(np.mean(np.abs(shown.astype(int) - expected.astype(int)).max(axis=-1) > MISMATCH_LEVEL))
+        if share == 0.0 or time.monotonic() > deadline:
+            return share, expected, shown
+        page.wait_for_timeout(250)
+
+
+def save_mismatch(path, expected: np.ndarray, shown: np.ndarray) -> None:
+    """Kernel figure | browser canvas | differing pixels (red), side by side."""
+    from PIL import Image
+
+    if expected.shape != shown.shape:
+        Image.fromarray(shown).save(path)
+        return
+    marks = np.full_like(expected, 255)
+    marks[np.abs(shown.astype(int) - expected.astype(int)).max(axis=-1) > MISMATCH_LEVEL] = (220, 0, 0, 255)
+    Image.fromarray(np.concatenate([expected, shown, marks], axis=1)).save(path)
+
+
 # ----------------------------------------------------------------------------------------------- fixture
 @pytest.fixture(scope="module")
 def explorer_page(lab_server, browser_context, artifacts_dir):
@@ -329,6 +406,10 @@ def test_explorer_renders_and_redraws(explorer_page, artifacts_dir, explorer):
     ink_before = canvas_ink(canvas)
     shot_before = artifacts_dir / f"explorers-{name}-before.png"
     output.screenshot(path=str(shot_before))
+    off_before, expected, shown = wait_for_kernel_match(page, canvas, state["count"])
+    if off_before:
+        save_mismatch(artifacts_dir / f"explorers-{name}-before-mismatch.png", expected, shown)
+    before = canvas_digest(canvas)
 
     labels = [slider_label(sliders.nth(i)) for i in range(sliders.count())]
     exact = re.compile(rf"^\s*{re.escape(explorer.slider)}\s*$")
@@ -350,20 +431,32 @@ def test_explorer_renders_and_redraws(explorer_page, artifacts_dir, explorer):
         "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
         timeout=REDRAW_TIMEOUT * 1000,
     )
-    page.wait_for_timeout(300)
+    off_after, expected, shown = wait_for_kernel_match(page, canvas, state["count"])
     after = canvas_digest(canvas)
     ink_after = canvas_ink(canvas)
     shot_after = artifacts_dir / f"explorers-{name}-after.png"
     output.screenshot(path=str(shot_after))
+    mismatch = artifacts_dir / f"explorers-{name}-after-mismatch.png"
+    if off_after:
+        save_mismatch(mismatch, expected, shown)
     summary.append(
         f"{name:20s} {explorer.chapter:22s} {explorer.slider!r}: {value_before} -> {value_after}; "
         f"canvas {size[0]}x{size[1]}, ink {ink_before:.1%} -> {ink_after:.1%}; "
-        f"{'changed' if after != before else 'UNCHANGED'}; {time.monotonic() - started:.1f}s; "
-        f"{shot_before.name}, {shot_after.name}"
+        f"{'changed' if after != before else 'UNCHANGED'}; differs from the kernel's figure "
+        f"{off_before:.2%} before, {off_after:.2%} after; {time.monotonic() - started:.1f}s"
     )
     assert after != before, (
         f"{what}: the canvas pixels did not change within {REDRAW_TIMEOUT}s after slider {explorer.slider!r} "
         f"moved {value_before} -> {value_after}; see {shot_before} and {shot_after}"
+    )
+    assert off_before == 0, (
+        f"{what}: before any slider moved, {off_before:.2%} of the canvas pixels differ from the figure drawn "
+        f"in the kernel; see {artifacts_dir / f'explorers-{name}-before-mismatch.png'} (kernel | browser | diff)"
+    )
+    assert off_after == 0, (
+        f"{what}: after slider {explorer.slider!r} moved {value_before} -> {value_after}, {off_after:.2%} of the "
+        f"canvas pixels differ from the figure drawn in the kernel (stale or lost frames); see {mismatch} "
+        "(kernel | browser | diff)"
     )
     state = page.evaluate(_CELL_STATES)["cells"][index]
     assert state["problems"] == [], f"{what}: moving the slider printed an error or a warning: {state['problems']}"
