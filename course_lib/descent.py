@@ -93,6 +93,14 @@ def _start(objective, optimizer, x0):
     return np.array(np.broadcast_to(x, shape))
 
 
+def _scheduled(optimizer, lr_schedule, t):
+    """The optimizer with the learning rate the schedule gives for step ``t`` (validated as usual)."""
+    try:
+        return optimizer.replace(lr=lr_schedule(t))
+    except ValueError as err:
+        raise ValueError(f"lr_schedule: at step t = {t}: {err}") from None
+
+
 def _max_abs(x):
     """max |x| over the last axis, a column at a time (a NumPy reduction over a short last axis is slow).
     NaN propagates, so the result is finite exactly when every entry is."""
@@ -133,6 +141,14 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
     bound : float
         A trajectory counts as diverged once ``max|x| > bound * (1 + max|x0|)``.
     """
+    if not (hasattr(objective, "value_and_grad") and hasattr(objective, "dim")):
+        raise ValueError(
+            f"objective: expected an objective such as cl.surface('bowl') or cl.objective('x**2'), got {objective!r}"
+        )
+    if isinstance(optimizer, type):
+        raise ValueError(f"optimizer: pass an instance such as {optimizer.__name__}(lr=0.1), not the class itself")
+    if not (hasattr(optimizer, "init") and hasattr(optimizer, "step") and hasattr(optimizer, "hyperparameters")):
+        raise ValueError(f"optimizer: expected an optimizer such as cl.optimizers.SGD(lr=0.1), got {optimizer!r}")
     steps = _steps(steps)
     if tol is not None and not (isinstance(tol, numbers.Real) and np.isfinite(tol) and tol > 0):
         raise ValueError(f"tol: expected a positive number or None, got {tol!r}")
@@ -152,7 +168,11 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
             if grad_fn is None:
                 return objective.value_and_grad(point)
             value = objective.value(point)
-            return value, np.broadcast_to(np.asarray(grad_fn(point, t, rng), dtype=np.float64), point.shape)
+            try:
+                g = np.broadcast_to(np.asarray(grad_fn(point, t, rng), dtype=np.float64), point.shape)
+            except (TypeError, ValueError) as err:
+                raise ValueError(f"grad_fn: must return numbers of the points' shape {point.shape} ({err})") from None
+            return value, g
 
         value, g = evaluate(x, 0)
         diverged = ~np.isfinite(value)
@@ -166,7 +186,7 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
             if tol is not None and np.all(diverged | (np.linalg.norm(g, axis=-1) < tol)):
                 done = t
                 break
-            opt = optimizer if lr_schedule is None else optimizer.replace(lr=lr_schedule(t))
+            opt = optimizer if lr_schedule is None else _scheduled(optimizer, lr_schedule, t)
             x_new, state = opt.step(x, g, state)
             value_new, g_new = evaluate(x_new, t + 1)
             # Fast check on whole arrays first; the per-trajectory test runs only when something went wrong.

@@ -117,7 +117,10 @@ class Objective:
         return f"Objective({self.name!r}, variables={[str(v) for v in self.variables]})"
 
     def _points(self, X):
-        X = np.asarray(X, dtype=np.float64)
+        try:
+            X = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"X: expected an array of numbers of shape (..., {self.dim}), got {X!r:.80}") from None
         if X.ndim == 0 or X.shape[-1] != self.dim:
             got = "a scalar" if X.ndim == 0 else f"last dimension {X.shape[-1]}"
             raise ValueError(

@@ -287,3 +287,22 @@ def test_lr_schedule_matches_a_manual_loop_with_replace():
     for t in range(30):
         x, state = opt.replace(lr=schedule(t)).step(x, f.grad(x), state)
     np.testing.assert_allclose(path.xs[-1], x, rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda f: cl.descend("x**2", cl.optimizers.SGD(lr=0.1), [0.0], 3), "objective"),
+        (lambda f: cl.descend(f, None, [0.0, 0.0], 3), "optimizer"),
+        (lambda f: cl.descend(f, cl.optimizers.SGD, [0.0, 0.0], 3), "not the class"),
+        (lambda f: cl.descend(f, cl.optimizers.SGD(lr=0.1), [0.0, 0.0], 3, lr_schedule=lambda t: -1.0), "lr_schedule"),
+        (
+            lambda f: cl.descend(f, cl.optimizers.SGD(lr=0.1), [0.0, 0.0], 3, grad_fn=lambda x, t, r: np.zeros(5)),
+            "grad_fn",
+        ),
+        (lambda f: f.grad("hello"), "X"),
+    ],
+)
+def test_misuse_gets_an_error_that_names_the_parameter(call, words):
+    with pytest.raises(ValueError, match=words):
+        call(cl.surface("bowl"))

@@ -410,10 +410,18 @@ class ExplorerBase(widgets.VBox):
     def _key(self):
         return (tuple(self.fig.bbox.bounds), tuple(tuple(ax.viewLim.bounds) for ax in self.fig.axes))
 
+    def _full_frames(self):
+        """Send the browser whole frames, never differences. ipympl's front end keeps only the newest frame
+        that arrived while the previous one was still loading, so a lost difference frame (after a quick
+        burst of slider changes) would leave stale pixels on screen until the next full redraw."""
+        if self._mode == "widget":
+            self.fig.canvas._force_full = True  # matplotlib's web canvas: the next frame is complete
+
     def _on_draw(self, event):
         canvas = self.fig.canvas
         if canvas.is_saving():
             return  # savefig draws animated artists itself
+        self._full_frames()
         renderer = event.renderer
         if renderer is getattr(canvas, "renderer", None):
             self._background = canvas.copy_from_bbox(self.fig.bbox)
@@ -455,6 +463,7 @@ class ExplorerBase(widgets.VBox):
             renderer = canvas.get_renderer()
             for artist in self._animated:
                 artist.draw(renderer)
+            self._full_frames()
             canvas.blit(self.fig.bbox)
         if self._mode == "image":
             self._push_image()

@@ -91,6 +91,7 @@ class EffectiveLrExplorer(_Explorer):
         self.ax.set_xlim(1, self.n)
         self.ax.set_xlabel("step t")
         self.ax.set_ylabel("step per unit gradient")
+        self.ax.set_ylim(1e-5, 1e-1)  # typical range: the layout is fixed once, with room for these tick labels
         self.ax.set_title("Effective learning rate when the gradients shrink")
         colors = plots.LINE_COLORS
         self.lines = {

@@ -184,6 +184,7 @@ FIRST_EXPLORER_CELL = 1  # cell 0 is SETUP
 def _notebook() -> dict:
     def code(source, tags=()):
         return {
+            "id": f"cell-{len(cells)}",
             "cell_type": "code",
             "metadata": {"tags": list(tags)},
             "source": source,
@@ -192,7 +193,10 @@ def _notebook() -> dict:
         }
 
     # "raises-exception": Run All goes on past a failing explorer, so every other explorer is still checked.
-    cells = [code(SETUP)] + [code(f"# {e.name} ({e.chapter})\n{e.source}", ["raises-exception"]) for e in EXPLORERS]
+    cells: list[dict] = []
+    cells.append(code(SETUP))
+    for e in EXPLORERS:
+        cells.append(code(f"# {e.name} ({e.chapter})\n{e.source}", ["raises-exception"]))
     return {
         "cells": cells,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -312,8 +316,9 @@ def wait_for_kernel_match(page, canvas, count: int, timeout: float = MATCH_TIMEO
     """Wait until the browser's canvas shows the kernel's figure; return (share of differing pixels, the
     kernel's pixels, the browser's pixels) from the last comparison."""
     deadline = time.monotonic() + timeout
-    expected = kernel_figure(page, count)
     while True:
+        # both sides are read again each time: a redraw the browser asked for may still be on its way
+        expected = kernel_figure(page, count)
         shown = browser_figure(canvas)
         if shown.shape != expected.shape:
             share = 1.0
