@@ -1,30 +1,18 @@
 """Headless tests of course_lib.viz.explorers_adaptive (Agg canvas, warnings are errors)."""
 
-import warnings
+import numpy as np
+import pytest
+from explorer_support import slider_values, strict  # noqa: F401 (the fixture is used automatically)
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import course_lib as cl  # noqa: E402
-from course_lib.optimizers import Adagrad, Adam, RMSprop  # noqa: E402
-from course_lib.viz.explorers_adaptive import (  # noqa: E402
+import course_lib as cl
+from course_lib.optimizers import Adagrad, Adam, RMSprop
+from course_lib.viz.explorers_adaptive import (
     DecayExplorer,
     EffectiveLrExplorer,
     effective_lr,
     gradient_schedule,
     race_panels,
 )
-
-
-@pytest.fixture(autouse=True)
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
 
 
 def test_effective_lr_matches_adagrad_and_rmsprop_formulas():

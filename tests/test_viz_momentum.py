@@ -1,33 +1,15 @@
 """Headless tests of course_lib.viz.explorers_momentum (Agg canvas, warnings are errors)."""
 
-import warnings
+import numpy as np
+import pytest
+from explorer_support import slider_values, strict  # noqa: F401 (the fixture is used automatically)
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from course_lib.viz.explorers_momentum import (  # noqa: E402
+from course_lib.viz.explorers_momentum import (
     NoiseExplorer,
     cloud_figure,
     distance_figure,
     stationary_spread,
 )
-
-
-@pytest.fixture(autouse=True)
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def slider_values(slider):
-    if type(slider).__name__ == "FloatLogSlider":
-        return [10**slider.min, 10**slider.max, 10 ** ((slider.min + slider.max) / 2)]
-    return [slider.min, slider.max, (slider.min + slider.max) / 2]
 
 
 def test_noise_explorer_floor_matches_the_formula():

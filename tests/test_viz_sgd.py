@@ -1,17 +1,12 @@
 """Headless tests of course_lib.viz.explorers_sgd (Agg canvas, warnings are errors)."""
 
-import warnings
+import numpy as np
+import pytest
+from explorer_support import slider_values, strict  # noqa: F401 (the fixture is used automatically)
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import course_lib as cl  # noqa: E402
-from course_lib import regression as reg  # noqa: E402
-from course_lib.viz.explorers_sgd import (  # noqa: E402
+import course_lib as cl
+from course_lib import regression as reg
+from course_lib.viz.explorers_sgd import (
     AnnealingExplorer,
     MinibatchExplorer,
     escape_figure,
@@ -20,25 +15,6 @@ from course_lib.viz.explorers_sgd import (  # noqa: E402
     noisy_gradient,
     passes_figure,
 )
-
-
-@pytest.fixture(autouse=True)
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-
-
-def slider_values(slider):
-    if type(slider).__name__ == "FloatLogSlider":
-        return [10**slider.min, 10**slider.max, 10 ** ((slider.min + slider.max) / 2)]
-    if type(slider).__name__ == "Checkbox":
-        return [True, False]
-    return [
-        slider.min,
-        slider.max,
-        (slider.min + slider.max) / 2 if isinstance(slider.min, float) else slider.min,
-    ]
 
 
 @pytest.fixture(scope="module")
