@@ -72,6 +72,7 @@ class NoiseExplorer(ExplorerBase):
         self.level = self.ax_gap.axhline(1.0, color=BLUE, ls="--", lw=1, label="predicted floor")
         self.animate(self.gap, self.gap_avg, self.level)
         self.ax_gap.set_xlim(0, self.run_steps)
+        self.ax_gap.set_ylim(1e-3, 1e2)  # a typical range, so the fixed layout leaves room for its tick labels
         self.ax_gap.legend(loc="upper right", fontsize=7)
         self.message = self.ax_gap.text(0.03, 0.05, "", transform=self.ax_gap.transAxes, fontsize=8)
         self.animate(self.message)
