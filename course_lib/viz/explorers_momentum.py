@@ -138,7 +138,7 @@ def cloud_figure(clouds, *, lim, title):
     axes = fig.subplots(1, len(clouds), sharex=True, sharey=True)
     for i, (ax, (label, pts)) in enumerate(zip(np.atleast_1d(axes), clouds.items(), strict=True)):
         ax.scatter(pts[:, 0], pts[:, 1], s=4, color=plots.LINE_COLORS[i], alpha=0.5)
-        ax.plot([0], [0], "*", color=BLACK, ms=9)
+        ax.plot([0], [0], "*", color=BLACK, mfc="none", ms=9)  # hollow: the points stay visible
         ax.set(title=label, xlabel="x", xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal")
         ax.title.set_fontsize(8)
     np.atleast_1d(axes)[0].set_ylabel("y")
