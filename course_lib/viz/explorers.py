@@ -1165,7 +1165,8 @@ class RaceExplorer(ExplorerBase):
         vax.set_xlabel("step t")
         vax.set_title("value per step", fontsize=10)
         vax.grid(True, which="major", alpha=0.3)
-        self.legend = vax.legend(loc="upper right", fontsize=7.5, framealpha=0.9)
+        # values fall over the steps, so the lower left (early steps, low values) is the emptiest corner
+        self.legend = vax.legend(loc="lower left", fontsize=7.5, framealpha=0.8)
         self._colors = dict(zip(self._base, colors, strict=True))
         self.animate(*self.lines.values(), *self.heads.values(), *self.value_lines.values(), self.start, self.message)
         self.on_click(ax, self._clicked)
