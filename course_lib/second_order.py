@@ -52,6 +52,29 @@ def _backtrack(objective, x, value, slope, direction, lr, c1, shrink, max_backtr
     return x + a[..., None] * direction
 
 
+def _positive_whole(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}: expected a positive whole number, got {value!r}")
+    return value
+
+
+class _LineSearch(Optimizer):
+    """Shared by the methods that choose their step length by Armijo backtracking (fields ``objective``, ``lr``,
+    ``c1``, ``shrink``, ``max_backtracks``)."""
+
+    def _check_line_search(self):
+        set_ = object.__setattr__
+        set_(self, "lr", _check("lr", self.lr, 0.0))
+        set_(self, "c1", _check("c1", self.c1, 0.0, 1.0, high_open=True))
+        set_(self, "shrink", _check("shrink", self.shrink, 0.0, 1.0, high_open=True))
+        _positive_whole("max_backtracks", self.max_backtracks)
+
+    def _line_search(self, x, slope, direction):
+        """The point reached along ``direction`` (with ``slope`` = g . direction < 0) by backtracking from lr."""
+        f, value = self.objective, self.objective.value(x)
+        return _backtrack(f, x, value, slope, direction, self.lr, self.c1, self.shrink, self.max_backtracks)
+
+
 class NewtonState(NamedTuple):
     t: int
 
@@ -85,7 +108,7 @@ class Newton(Optimizer):
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class SafeguardedNewton(Optimizer):
+class SafeguardedNewton(_LineSearch):
     r"""Newton with two safeguards: H's eigenvalues replaced by max(|λ|, min_curvature), so the direction
     always points downhill (saddles repel instead of attract), and an Armijo backtracking line search on the
     step length, so a far-away start cannot overshoot.
@@ -103,14 +126,10 @@ class SafeguardedNewton(Optimizer):
     def __post_init__(self):
         set_ = object.__setattr__
         _objective("objective", self.objective, need_hessian=True)
-        set_(self, "lr", _check("lr", self.lr, 0.0))
+        self._check_line_search()
         set_(self, "min_curvature", _check("min_curvature", self.min_curvature, 0.0))
         if np.any(np.asarray(self.min_curvature) == 0):
             raise ValueError("min_curvature: must be > 0 so that the modified Hessian is invertible")
-        set_(self, "c1", _check("c1", self.c1, 0.0, 1.0, high_open=True))
-        set_(self, "shrink", _check("shrink", self.shrink, 0.0, 1.0, high_open=True))
-        if not isinstance(self.max_backtracks, int) or self.max_backtracks < 1:
-            raise ValueError(f"max_backtracks: expected a positive whole number, got {self.max_backtracks!r}")
 
     def init(self, x):
         return NewtonState(t=0)
@@ -122,11 +141,7 @@ class SafeguardedNewton(Optimizer):
         coefficients = np.einsum("...ji,...j->...i", eigenvectors, g) / curvature
         direction = -np.einsum("...ij,...j->...i", eigenvectors, coefficients)
         slope = np.einsum("...i,...i->...", g, direction)
-        x_next = _backtrack(
-            self.objective, x, self.objective.value(x), slope, direction,
-            self.lr, self.c1, self.shrink, self.max_backtracks,
-        )  # fmt: skip
-        return x_next, NewtonState(t=state.t + 1)
+        return self._line_search(x, slope, direction), NewtonState(t=state.t + 1)
 
 
 class LBFGSState(NamedTuple):
@@ -138,7 +153,7 @@ class LBFGSState(NamedTuple):
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class LBFGS(Optimizer):
+class LBFGS(_LineSearch):
     r"""Limited-memory BFGS: p = -H_k g from the last ``history_size`` pairs (s, y) by the two-loop recursion,
     then an Armijo backtracking line search along p starting from step ``lr``.
 
@@ -156,15 +171,9 @@ class LBFGS(Optimizer):
     max_backtracks: int = 40
 
     def __post_init__(self):
-        set_ = object.__setattr__
         _objective("objective", self.objective)
-        set_(self, "lr", _check("lr", self.lr, 0.0))
-        if not isinstance(self.history_size, int) or self.history_size < 1:
-            raise ValueError(f"history_size: expected a positive whole number, got {self.history_size!r}")
-        set_(self, "c1", _check("c1", self.c1, 0.0, 1.0, high_open=True))
-        set_(self, "shrink", _check("shrink", self.shrink, 0.0, 1.0, high_open=True))
-        if not isinstance(self.max_backtracks, int) or self.max_backtracks < 1:
-            raise ValueError(f"max_backtracks: expected a positive whole number, got {self.max_backtracks!r}")
+        self._check_line_search()
+        _positive_whole("history_size", self.history_size)
 
     def init(self, x):
         x = np.asarray(x, dtype=np.float64)
@@ -206,15 +215,4 @@ class LBFGS(Optimizer):
         if uphill.any():
             p = np.where(uphill[..., None], -g, p)
             slope = np.where(uphill, -np.einsum("...i,...i->...", g, g), slope)
-        x_next = _backtrack(
-            self.objective,
-            x,
-            self.objective.value(x),
-            slope,
-            p,
-            self.lr,
-            self.c1,
-            self.shrink,
-            self.max_backtracks,
-        )
-        return x_next, LBFGSState(s=s, y=y, x_prev=x, g_prev=g, t=state.t + 1)
+        return self._line_search(x, slope, p), LBFGSState(s=s, y=y, x_prev=x, g_prev=g, t=state.t + 1)

@@ -7,7 +7,7 @@ import html
 
 import numpy as np
 
-__all__ = ["Feedback", "correct", "hint", "as_array"]
+__all__ = ["Feedback", "correct", "hint", "as_array", "call"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,3 +45,14 @@ def as_array(answer, name="answer"):
     if not np.all(np.isfinite(value)):
         return hint(f"{name} contains nan or inf: check for a division by zero or a step that blew up.")
     return value
+
+
+def call(function, *args, **kwargs):
+    """The learner's ``function(*args, **kwargs)``, or a Feedback saying what went wrong (not a function, or
+    it raised)."""
+    if not callable(function):
+        return hint(f"pass your function itself (without calling it); got a {type(function).__name__}.")
+    try:
+        return function(*args, **kwargs)
+    except Exception as err:  # the learner's code may raise anything: report it, never crash the notebook
+        return hint(f"calling your function raised {type(err).__name__}: {err}")

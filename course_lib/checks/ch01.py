@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._feedback import as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["central_difference", "gd_update", "iteration_count", "one_step_lr"]
 
@@ -21,12 +21,9 @@ _H = 1e-3
 
 def _call(fn, *args):
     """Call the learner's function; return (value, None) or (None, Feedback)."""
-    if not callable(fn):
-        return None, hint(f"pass your function itself (without calling it), got a {type(fn).__name__}.")
-    try:
-        value = fn(*args)
-    except Exception as err:  # the learner's code may raise anything
-        return None, hint(f"calling your function raised {type(err).__name__}: {err}")
+    value = call(fn, *args)
+    if isinstance(value, Feedback):
+        return None, value
     if value is None:
         return None, hint("your function returns None: add a `return` line.")
     value = as_array(value, "the returned value")

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import regression
-from ._feedback import as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["half_sse_gradient", "bias_column", "regression_stable_lr"]
 
@@ -22,19 +22,14 @@ def _cases():
 
 
 def _call(fn, *args):
-    if not callable(fn):
-        return None, hint(f"pass your function itself (without calling it), got a {type(fn).__name__}.")
-    try:
-        value = fn(*(np.array(a) for a in args))
-    except ValueError as err:
-        if "matmul" in str(err) or "shapes" in str(err) or "aligned" in str(err):
+    value = call(fn, *(np.array(a) for a in args))
+    if isinstance(value, Feedback):
+        if "raised ValueError" in value.message and any(w in value.message for w in ("matmul", "shapes", "aligned")):
             return None, hint(
                 "a shape mismatch in a matrix product: X has shape (n, d) and the residual has n entries, so "
                 "the gradient needs X.T @ r (shape d), not X @ r."
             )
-        return None, hint(f"calling your function raised ValueError: {err}")
-    except Exception as err:  # the learner's code may raise anything
-        return None, hint(f"calling your function raised {type(err).__name__}: {err}")
+        return None, value
     if value is None:
         return None, hint("your function returns None: add a `return` line.")
     value = as_array(value, "the returned value")

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["minibatch_gradient", "variance_ratio", "decaying_schedule"]
-
-
-def _call(fn, *args, name="your function"):
-    """fn(*args), or a Feedback saying what went wrong."""
-    if not callable(fn):
-        return hint(f"pass the function itself (without calling it); got {type(fn).__name__}.")
-    try:
-        return fn(*args)
-    except Exception as error:  # the learner's code: report, never raise
-        return hint(f"{name} raised {type(error).__name__}: {error}")
 
 
 def _close(a, b):
@@ -38,7 +28,7 @@ def _minibatch_data():
 def minibatch_gradient(fn):
     """``fn(X, y, beta, rows)`` returns the MSE gradient on the rows, -(2/|B|) X_B^T (y_B - X_B beta)."""
     X, y, beta, rows = _minibatch_data()
-    answer = _call(fn, X.copy(), y.copy(), beta.copy(), rows.copy())
+    answer = call(fn, X.copy(), y.copy(), beta.copy(), rows.copy())
     if isinstance(answer, Feedback):
         return answer
     answer = as_array(answer, "the returned gradient")

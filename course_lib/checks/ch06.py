@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Feedback, as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["momentum_step", "effective_step", "polyak_parameters"]
-
-
-def _call(fn, *args, name="your function"):
-    if not callable(fn):
-        return hint(f"pass the function itself (without calling it); got {type(fn).__name__}.")
-    try:
-        return fn(*args)
-    except Exception as error:  # the learner's code: report, never raise
-        return hint(f"{name} raised {type(error).__name__}: {error}")
 
 
 def _close(a, b):
@@ -44,7 +35,7 @@ def momentum_step(fn):
     buf_next = beta * buf + g;  x_next = x - lr * buf_next."""
     x, g, buf = np.array([1.0, -2.0]), np.array([0.5, 3.0]), np.array([-0.4, 1.2])
     lr, beta = 0.1, 0.8
-    answer = _pair(_call(fn, x.copy(), g.copy(), buf.copy(), lr, beta), "(x_next, buf_next)")
+    answer = _pair(call(fn, x.copy(), g.copy(), buf.copy(), lr, beta), "(x_next, buf_next)")
     if isinstance(answer, Feedback):
         return answer
     x_new, b_new = answer
@@ -84,7 +75,7 @@ def effective_step(fn):
     """``fn(lr, beta)`` returns the effective step of momentum on a constant gradient, lr / (1 - beta)."""
     got = []
     for lr, beta in _LR_BETA:
-        value = _call(fn, lr, beta)
+        value = call(fn, lr, beta)
         if isinstance(value, Feedback):
             return value
         value = as_array(value, "the effective step")
@@ -131,7 +122,7 @@ def polyak_parameters(fn):
     """``fn(mu, L) -> (lr, momentum)``: Polyak's heavy-ball parameters for curvatures in [mu, L],
     lr = 4 / (sqrt(L) + sqrt(mu))**2 and momentum = ((sqrt(L) - sqrt(mu)) / (sqrt(L) + sqrt(mu)))**2."""
     mu, L = 1.0, 100.0
-    answer = _pair(_call(fn, mu, L), "(lr, momentum)")
+    answer = _pair(call(fn, mu, L), "(lr, momentum)")
     if isinstance(answer, Feedback):
         return answer
     lr, momentum = (float(np.asarray(a).squeeze()) if np.size(a) == 1 else np.nan for a in answer)

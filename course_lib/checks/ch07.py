@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..optimizers import Adam, AdamEpsInRoot, AdamState, SeedAdam
-from ._feedback import as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["adam_update", "bias_correction", "adagrad_effective_lr"]
 
@@ -33,12 +33,9 @@ _HYPER = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 
 def _outputs(fn, x, g, m, v, t):
     """Call the learner's update; return (x_new, m_new, v_new) as arrays, or a Feedback."""
-    if not callable(fn):
-        return hint(f"pass your function itself (without calling it), got a {type(fn).__name__}.")
-    try:
-        out = fn(x.copy(), g.copy(), m.copy(), v.copy(), t, **_HYPER)
-    except Exception as err:  # the learner's code may raise anything
-        return hint(f"calling your function raised {type(err).__name__}: {err}")
+    out = call(fn, x.copy(), g.copy(), m.copy(), v.copy(), t, **_HYPER)
+    if isinstance(out, Feedback):
+        return out
     if out is None:
         return hint("your function returns None: end it with `return x_new, m_new, v_new`.")
     if not isinstance(out, tuple) or len(out) != 3:

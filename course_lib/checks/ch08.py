@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..optimizers import Adam, AdamState, AdamW
-from ._feedback import as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["l2_coefficient", "adamw_update", "decay_per_coordinate"]
 
@@ -52,12 +52,9 @@ def adamw_update(fn):
     h = _HYPER
     betas, lr, eps, wd = (h["beta1"], h["beta2"]), h["lr"], h["eps"], h["weight_decay"]
     for x, g, m, v, t in _CASES:
-        if not callable(fn):
-            return hint(f"pass your function itself (without calling it), got a {type(fn).__name__}.")
-        try:
-            out = fn(x.copy(), g.copy(), m.copy(), v.copy(), t, **h)
-        except Exception as err:  # the learner's code may raise anything
-            return hint(f"calling your function raised {type(err).__name__}: {err}")
+        out = call(fn, x.copy(), g.copy(), m.copy(), v.copy(), t, **h)
+        if isinstance(out, Feedback):
+            return out
         if not isinstance(out, tuple) or len(out) != 3:
             return hint("return three things: `return x_new, m_new, v_new`.")
         arrays = [as_array(value, name) for name, value in zip(("x_new", "m_new", "v_new"), out, strict=True)]

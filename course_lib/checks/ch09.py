@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._feedback import as_array, correct, hint
+from ._feedback import Feedback, as_array, call, correct, hint
 
 __all__ = ["newton_step_1d", "newton_direction", "secant_pair"]
 
@@ -10,21 +10,14 @@ __all__ = ["newton_step_1d", "newton_direction", "secant_pair"]
 _CASES_1D = [(2.0, 3.0, 4.0), (-1.0, -2.5, 0.5), (0.5, 1.0, 10.0)]
 
 
-def _call(function, *args):
-    try:
-        return function(*args), None
-    except Exception as err:  # the learner's code: report, never crash the notebook
-        return None, hint(f"calling your function raised {type(err).__name__}: {err}")
-
-
 def newton_step_1d(newton_step):
     """``newton_step(x, d1, d2)`` must return the Newton-Raphson update x - d1/d2 (d1 = f'(x), d2 = f''(x))."""
     if not callable(newton_step):
         return hint("pass the function itself, e.g. check.newton_step_1d(newton_step), without calling it.")
     for x, d1, d2 in _CASES_1D:
-        answer, problem = _call(newton_step, x, d1, d2)
-        if problem is not None:
-            return problem
+        answer = call(newton_step, x, d1, d2)
+        if isinstance(answer, Feedback):
+            return answer
         answer = as_array(answer, "the step")
         if not isinstance(answer, np.ndarray):
             return answer
@@ -50,9 +43,9 @@ def newton_direction(direction):
         return hint("pass the function itself, e.g. check.newton_direction(direction), without calling it.")
     H = np.array([[3.0, 1.0], [1.0, 2.0]])
     g = np.array([1.0, -2.0])
-    answer, problem = _call(direction, H.copy(), g.copy())
-    if problem is not None:
-        return problem
+    answer = call(direction, H.copy(), g.copy())
+    if isinstance(answer, Feedback):
+        return answer
     answer = as_array(answer, "the direction")
     if not isinstance(answer, np.ndarray):
         return answer
@@ -78,9 +71,9 @@ def secant_pair(pair):
         return hint("pass the function itself, e.g. check.secant_pair(pair), without calling it.")
     x_old, x_new = np.array([1.0, 2.0]), np.array([0.5, 1.5])
     g_old, g_new = np.array([4.0, -1.0]), np.array([1.0, 0.5])
-    answer, problem = _call(pair, x_old, x_new, g_old, g_new)
-    if problem is not None:
-        return problem
+    answer = call(pair, x_old, x_new, g_old, g_new)
+    if isinstance(answer, Feedback):
+        return answer
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return hint("return two arrays, s and y, e.g. `return s, y`.")
     try:
