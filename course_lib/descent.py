@@ -110,6 +110,15 @@ def _max_abs(x):
     return largest
 
 
+def _healthy(x, value, g, smallest_limit):
+    """A fast whole-batch test, True when no trajectory can have diverged; False sends the step to the exact
+    per-trajectory test. It uses reductions only: NaN fails every comparison, and a sum is finite only when every
+    term is (an overflowing sum of finite terms merely takes the exact test)."""
+    return bool(
+        -smallest_limit <= x.min() and x.max() <= smallest_limit and np.isfinite(value.sum()) and np.isfinite(g.sum())
+    )
+
+
 def _leaves(values):
     for v in values:
         if isinstance(v, tuple):
@@ -161,6 +170,7 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
     x = _start(objective, optimizer, x0)
     rng = np.random.default_rng(rng)
     limit = bound * (1.0 + _max_abs(x))
+    smallest_limit = limit.min()
 
     with np.errstate(all="ignore"):
 
@@ -189,11 +199,7 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
             opt = optimizer if lr_schedule is None else _scheduled(optimizer, lr_schedule, t)
             x_new, state = opt.step(x, g, state)
             value_new, g_new = evaluate(x_new, t + 1)
-            # Fast check on whole arrays first; the per-trajectory test runs only when something went wrong.
-            # NaN fails every comparison, so "not (|x| <= limit)" also catches NaN and inf.
-            healthy = (np.abs(x_new) <= limit[..., None]).all() and np.isfinite(value_new).all()
-            healthy = healthy and np.isfinite(g_new).all()
-            if not healthy or diverged.any():
+            if diverged.any() or not _healthy(x_new, value_new, g_new, smallest_limit):
                 bad = ~(_max_abs(x_new) <= limit) | ~np.isfinite(value_new) | ~np.isfinite(_max_abs(g_new))
                 diverged_at = np.where(bad & ~diverged, t + 1, diverged_at)
                 diverged = diverged | bad

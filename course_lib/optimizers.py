@@ -334,11 +334,14 @@ class Adam(Optimizer):
         t = state.t + 1
         m = _ema(state.m, g, beta1)
         v = _ema(state.v, g * g, beta2)
+        # torch's order of operations: sqrt(v_hat) as sqrt(v) / sqrt(1 - b2**t), and m_hat folded into the step
+        # size, so neither corrected moment is materialized.
         if self.bias_correction:
-            m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+            denom = np.sqrt(v) / np.sqrt(1 - beta2**t) + self.eps
+            step_size = self.lr / (1 - beta1**t)
         else:
-            m_hat, v_hat = m, v
-        return x - self.lr * m_hat / (np.sqrt(v_hat) + self.eps), AdamState(m=m, v=v, t=t)
+            denom, step_size = np.sqrt(v) + self.eps, self.lr
+        return x - step_size * (m / denom), AdamState(m=m, v=v, t=t)
 
     def step(self, x, g, state):
         return self._adam_step(x, self._decayed(x, g), state)

@@ -188,6 +188,28 @@ def test_bound_is_a_parameter():
     assert int(path.diverged_at) == first_escape(x0, 1.5, bound=10.0)
 
 
+def test_each_trajectory_has_its_own_bound():
+    # On -(x**2 + y**2), SGD multiplies x by 1 + 2 lr each step. The near start's bound is 10 * 1.5 = 15: it
+    # passes it at step 5 (0.5 * 2**5 = 16). The far start's bound is 10 * 1001: it runs past 15 from the start
+    # but stays inside its own bound for 20 steps (1000 * 1.1**20 = 6727), so it must not be flagged.
+    x0 = np.array([[0.5, 0.0], [1000.0, 3.0]])
+    opt = SGD(lr=np.array([[0.5], [0.05]]))
+    path = cl.descend(cl.objective("-x**2 - y**2"), opt, x0, steps=20, bound=10.0)
+    np.testing.assert_array_equal(path.diverged_at, [5, -1])
+    np.testing.assert_allclose(path.xs[:, 1], x0[1] * 1.1 ** np.arange(21)[:, None], rtol=1e-12)
+
+
+def test_huge_but_finite_values_are_not_divergence():
+    # Every value is finite, near the float64 maximum: their sum overflows, yet nothing has diverged.
+    f = cl.objective("1e307 * (1 + x**2)")
+    x0 = np.zeros((40, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = cl.descend(f, SGD(lr=0.0), x0, steps=3)
+    assert not np.any(path.diverged)
+    np.testing.assert_array_equal(path.values, 1e307)
+
+
 @pytest.mark.parametrize(
     ("name", "opt"),
     [
