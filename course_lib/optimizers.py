@@ -10,7 +10,8 @@ Every optimizer is a frozen dataclass of hyperparameters::
 independent trajectory. Hyperparameters may be NumPy arrays that broadcast against ``x`` (for example
 ``lr=np.array([[0.01], [0.1]])`` with ``x`` of shape ``(2, dim)``), so a sweep is a single call.
 
-Notation: ``x`` point, ``g`` gradient, ``lr`` the step size η, ``m`` first moment, ``v`` second moment,
+Notation (the course's): ``x_t`` the point after step ``t``, ``x_0`` the start, ``g_t`` the gradient at
+``x_{t-1}``; ``x`` point, ``g`` gradient, ``lr`` the step size η, ``m`` first moment, ``v`` second moment,
 ``t`` the number of steps taken (1 on the first step).
 """
 
@@ -113,7 +114,7 @@ class SGDState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SGD(Optimizer):
-    r"""b_t = momentum * b_{t-1} + (1 - dampening) * g_t  (b_1 = g_1);  x_{t+1} = x_t - lr * b_t.
+    r"""b_t = momentum * b_{t-1} + (1 - dampening) * g_t  (b_1 = g_1);  x_t = x_{t-1} - lr * b_t.
 
     With ``nesterov=True`` the step uses ``g_t + momentum * b_t`` instead of ``b_t``; ``momentum=0`` is plain
     gradient descent. Taught in notebooks/03_learning_rate.ipynb, 05_sgd.ipynb and 06_momentum.ipynb.
@@ -163,7 +164,7 @@ class AdagradState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Adagrad(Optimizer):
-    r"""s_t = s_{t-1} + g_t**2;  x_{t+1} = x_t - lr_t * g_t / (sqrt(s_t) + eps),  lr_t = lr / (1 + (t-1) lr_decay).
+    r"""s_t = s_{t-1} + g_t**2;  x_t = x_{t-1} - lr_t * g_t / (sqrt(s_t) + eps),  lr_t = lr / (1 + (t-1) lr_decay).
 
     Taught in notebooks/07_adaptive_methods.ipynb. Duchi, Hazan & Singer (2011).
     """
@@ -207,7 +208,7 @@ class RMSpropState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class RMSprop(Optimizer):
-    r"""v_t = alpha * v_{t-1} + (1 - alpha) * g_t**2;  x_{t+1} = x_t - lr * g_t / (sqrt(v_t) + eps).
+    r"""v_t = alpha * v_{t-1} + (1 - alpha) * g_t**2;  x_t = x_{t-1} - lr * g_t / (sqrt(v_t) + eps).
 
     ``centered=True`` divides by the standard deviation ``sqrt(v_t - mean_t**2)`` instead; ``momentum > 0``
     accumulates ``b_t = momentum * b_{t-1} + g_t / (...)`` and steps by ``lr * b_t``.
@@ -253,7 +254,7 @@ class AdadeltaState(NamedTuple):
 @dataclasses.dataclass(frozen=True, eq=False)
 class Adadelta(Optimizer):
     r"""v_t = rho v_{t-1} + (1-rho) g_t**2;  d_t = sqrt(u_{t-1} + eps) / sqrt(v_t + eps) * g_t;
-    u_t = rho u_{t-1} + (1-rho) d_t**2;  x_{t+1} = x_t - lr * d_t.
+    u_t = rho u_{t-1} + (1-rho) d_t**2;  x_t = x_{t-1} - lr * d_t.
 
     The ratio of two RMS values gives the step the units of x (Zeiler's argument). Taught in
     notebooks/07_adaptive_methods.ipynb. Zeiler (2012).
@@ -292,7 +293,7 @@ class AdamState(NamedTuple):
 @dataclasses.dataclass(frozen=True, eq=False)
 class Adam(Optimizer):
     r"""m_t = b1 m_{t-1} + (1-b1) g_t;  v_t = b2 v_{t-1} + (1-b2) g_t**2;
-    x_{t+1} = x_t - lr * m̂_t / (sqrt(v̂_t) + eps),  m̂_t = m_t / (1 - b1**t),  v̂_t = v_t / (1 - b2**t).
+    x_t = x_{t-1} - lr * m̂_t / (sqrt(v̂_t) + eps),  m̂_t = m_t / (1 - b1**t),  v̂_t = v_t / (1 - b2**t).
 
     Adam = momentum (m) + RMSprop (v) + bias correction. ``weight_decay`` adds the L2 term to the gradient
     (torch's Adam); ``bias_correction=False`` is a teaching switch that uses m_t and v_t uncorrected.
@@ -375,7 +376,7 @@ class HeavyBallState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class HeavyBall(Optimizer):
-    r"""x_{t+1} = x_t - lr * g_t + momentum * (x_t - x_{t-1}),  x_{-1} = x_0 (the first step is plain GD).
+    r"""x_t = x_{t-1} - lr * g_t + momentum * (x_{t-1} - x_{t-2}),  x_{-1} = x_0 (the first step is plain GD).
 
     Polyak's heavy-ball form: the previous *displacement* carries on, damped by ``momentum``. For a constant
     lr it produces exactly the iterates of ``SGD(lr, momentum)``. Under a changing lr (``descend(...,
@@ -420,7 +421,7 @@ class NesterovState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class NesterovLookahead(Optimizer):
-    r"""v_t = momentum * v_{t-1} + lr * grad f(W_t - momentum * v_{t-1});  W_{t+1} = W_t - v_t  (v_0 = 0).
+    r"""v_t = momentum * v_{t-1} + lr * grad f(W_{t-1} - momentum * v_{t-1});  W_t = W_{t-1} - v_t  (v_0 = 0).
 
     Nesterov's accelerated gradient in its look-ahead form: first coast along the previous step, then take
     the gradient step *from where you would land*. ``step(x, g, state)`` is given the gradient at ``x`` only,
@@ -457,7 +458,7 @@ class EMAMomentumState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class EMAMomentum(Optimizer):
-    r"""m_t = beta * m_{t-1} + (1 - beta) * g_t  (m_0 = 0);  x_{t+1} = x_t - lr * m_t.
+    r"""m_t = beta * m_{t-1} + (1 - beta) * g_t  (m_0 = 0);  x_t = x_{t-1} - lr * m_t.
 
     The averaged ("dampened") form of momentum. It takes exactly the steps of ``SGD(lr=lr * (1 - beta),
     momentum=beta)``: averaging shrinks the gradient by (1 - beta), so at the same lr its steps are (1 - beta)
@@ -542,7 +543,7 @@ class SeedAdam(Adam):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class AdagradEpsInRoot(Adagrad):
-    r"""Adagrad with eps inside the root: x_{t+1} = x_t - lr_t * g_t / sqrt(s_t + eps).
+    r"""Adagrad with eps inside the root: x_t = x_{t-1} - lr_t * g_t / sqrt(s_t + eps).
 
     torch and :class:`Adagrad` use sqrt(s_t) + eps; the two differ once sqrt(s_t) is comparable to sqrt(eps).
     Shown in notebooks/07_adaptive_methods.ipynb (convention note E43).
@@ -558,7 +559,7 @@ class AdagradEpsInRoot(Adagrad):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class RMSpropEpsInRoot(RMSprop):
-    r"""RMSprop with eps inside the root: x_{t+1} = x_t - lr * g_t / sqrt(v_t + eps).
+    r"""RMSprop with eps inside the root: x_t = x_{t-1} - lr * g_t / sqrt(v_t + eps).
 
     torch and :class:`RMSprop` use sqrt(v_t) + eps. Shown in notebooks/07_adaptive_methods.ipynb (E43).
     """
@@ -574,7 +575,7 @@ class RMSpropEpsInRoot(RMSprop):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class AdamEpsInRoot(Adam):
-    r"""Adam with eps inside the root: x_{t+1} = x_t - lr * m̂_t / sqrt(v̂_t + eps).
+    r"""Adam with eps inside the root: x_t = x_{t-1} - lr * m̂_t / sqrt(v̂_t + eps).
 
     The Adam paper, torch and :class:`Adam` use sqrt(v̂_t) + eps; the steps differ when |g| is about
     sqrt(eps) = 1e-4 or smaller (eps = 1e-8). Shown in notebooks/07_adaptive_methods.ipynb (E43).
@@ -594,7 +595,7 @@ class AdamEpsInRoot(Adam):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class DecoupledSGD(Optimizer):
-    r"""Gradient descent with decoupled weight decay in a seed's form: x_{t+1} = (1 - wd) x_t - lr g_t.
+    r"""Gradient descent with decoupled weight decay in a seed's form: x_t = (1 - wd) x_{t-1} - lr g_t.
 
     The decay is not multiplied by lr (torch's AdamW multiplies it). With ``SGD(lr, weight_decay=wd / lr)``
     (an L2 term) the trajectories coincide. Taught in notebooks/08_weight_decay.ipynb.

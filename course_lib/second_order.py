@@ -81,7 +81,7 @@ class NewtonState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Newton(Optimizer):
-    r"""x_{t+1} = x_t - lr * (H(x_t) + damping * I)^{-1} g_t.
+    r"""x_t = x_{t-1} - lr * (H(x_{t-1}) + damping * I)^{-1} g_t.
 
     ``lr = 1, damping = 0`` is the pure Newton-Raphson step: it jumps to the stationary point of the local
     quadratic model, which is the minimum only where H is positive definite (so it is drawn to saddles and
@@ -145,8 +145,8 @@ class SafeguardedNewton(_LineSearch):
 
 
 class LBFGSState(NamedTuple):
-    s: np.ndarray  # (..., m, dim) past steps x_{k+1} - x_k, newest last
-    y: np.ndarray  # (..., m, dim) past gradient changes g_{k+1} - g_k
+    s: np.ndarray  # (..., m, dim) past steps x_t - x_{t-1}, newest last
+    y: np.ndarray  # (..., m, dim) past gradient changes grad f(x_t) - grad f(x_{t-1})
     x_prev: np.ndarray
     g_prev: np.ndarray
     t: int

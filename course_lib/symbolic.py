@@ -148,9 +148,9 @@ def _quadratic_hessian(expr, variables):
 
 
 def gd_contraction(expr, var, lr):
-    r"""For a 1-D quadratic f: the minimizer x* and the factor q with x_{k+1} - x* = q (x_k - x*).
+    r"""For a 1-D quadratic f: the minimizer x* and the factor q with x_t - x* = q (x_{t-1} - x*).
 
-    From x_{k+1} = x_k - lr f'(x_k) and f'(x) = f''·(x - x*):  q = 1 - lr f''.  Returns ``(x_star, q)``
+    From x_t = x_{t-1} - lr f'(x_{t-1}) and f'(x) = f''·(x - x*):  q = 1 - lr f''.  Returns ``(x_star, q)``
     (SymPy numbers, or expressions when ``lr`` is a Symbol). Taught in notebooks/01_derivatives.ipynb.
     """
     var = _symbol(var)
@@ -189,7 +189,7 @@ def gd_iteration_count(expr, var, lr, x0, eps):
 
 
 def lr_regime(lr, curvature):
-    r"""Name the behaviour of x_{k+1} - x* = (1 - lr L)(x_k - x*) on a 1-D quadratic with f'' = L.
+    r"""Name the behaviour of x_t - x* = (1 - lr L)(x_{t-1} - x*) on a 1-D quadratic with f'' = L.
 
     'no progress' (lr = 0), 'too small' (0 < lr < 1/L: monotone), 'one step' (lr = 1/L), 'oscillating inward'
     (1/L < lr < 2/L), 'two-cycle' (lr = 2/L), 'diverging' (lr > 2/L).
@@ -212,7 +212,7 @@ def lr_regime(lr, curvature):
 
 
 def iteration_matrix(expr, variables, lr):
-    r"""For a quadratic f with Hessian H: x_{k+1} - x* = (I - lr H)(x_k - x*); returns I - lr H.
+    r"""For a quadratic f with Hessian H: x_t - x* = (I - lr H)(x_{t-1} - x*); returns I - lr H.
 
     For x**2 + 2y**2, H = diag(2, 4) and the factors are 1 - 2 lr and 1 - 4 lr.
     Taught in notebooks/02_gradients.ipynb.

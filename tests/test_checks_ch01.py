@@ -88,7 +88,7 @@ def test_iteration_count_accepts_solution_and_matches_a_loop():
         ("ln099", "not 1 - lr"),
         ("no2", "keep the factor 2"),
         ("x0", "x* = -1"),
-        (3, "solve for the first k"),
+        (3, "solve for the first t"),
     ],
 )
 def test_iteration_count_names_mistakes(offset_or_formula, words):

@@ -108,7 +108,7 @@ def _count(x0, lr, eps, contraction):
 def iteration_count(n, x0=1.5, lr=0.01, eps=1e-5):
     """Check the number of descent steps on x**2 + 2x + 3 from ``x0`` until |f'(x)| <= eps.
 
-    f'(x_k) = (1 - 2 lr)**k f'(x0), so n = ceil(ln(eps / (2|x0 + 1|)) / ln(1 - 2 lr)).
+    f'(x_t) = (1 - 2 lr)**t f'(x0), so n = ceil(ln(eps / (2|x0 + 1|)) / ln(1 - 2 lr)).
     """
     value = as_array(n, "n")
     if not isinstance(value, np.ndarray):
@@ -133,7 +133,7 @@ def iteration_count(n, x0=1.5, lr=0.01, eps=1e-5):
     }
     if n in wrong:
         return hint(wrong[n])
-    return hint(f"not {n}: write f'(x_k) = (1 - 2 lr)**k f'(x0) and solve for the first k with |f'(x_k)| <= eps.")
+    return hint(f"not {n}: write f'(x_t) = (1 - 2 lr)**t f'(x0) and solve for the first t with |f'(x_t)| <= eps.")
 
 
 def one_step_lr(lr, a=3.0, b=-12.0):

@@ -2,7 +2,7 @@
 notebooks/08_weight_decay.ipynb).
 
 - :func:`effective_lr` feeds a fixed sequence of gradients to an optimizer and reports the step taken per
-  unit of gradient, ``(x_t - x_{t+1}) / g_t``: for Adagrad and RMSprop this is exactly their effective
+  unit of gradient, ``(x_{t-1} - x_t) / g_t``: for Adagrad and RMSprop this is exactly their effective
   learning rate ``lr / (sqrt(s_t) + eps)``.
 - :class:`EffectiveLrExplorer`: gradients of one size for a while, then another size; how Adagrad, RMSprop and
   Adam rescale their steps.
@@ -37,7 +37,7 @@ def gradient_schedule(big, small, switch, steps):
 
 
 def effective_lr(optimizer, grads):
-    """Step per unit gradient, ``(x_t - x_{t+1}) / g_t``, when ``optimizer`` is fed the gradients ``grads``.
+    """Step per unit gradient, ``(x_{t-1} - x_t) / g_t``, when ``optimizer`` is fed the gradients ``grads``.
 
     ``grads`` has shape ``(steps, ...)``; every entry must be non-zero. The iterate starts at 0 and the
     gradient does not depend on it, so the result shows how the optimizer's own state rescales the

@@ -21,7 +21,7 @@ __all__ = ["NoiseExplorer", "stationary_spread", "distance_figure", "cloud_figur
 
 
 def stationary_spread(lr, momentum, curvature, sigma):
-    r"""Long-run E[(x - x*)^2] of x_{t+1} = x_t - lr (h x_t + xi_t) + beta (x_t - x_{t-1}), xi ~ N(0, s^2):
+    r"""Long-run E[(x - x*)^2] of x_t = x_{t-1} - lr (h x_{t-1} + xi_t) + beta (x_{t-1} - x_{t-2}), xi ~ N(0, s^2):
 
     lr s^2 (1 + beta) / (h (1 - beta) (2 (1 + beta) - lr h)), with s = sigma (infinite when unstable).
 

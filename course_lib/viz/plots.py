@@ -442,8 +442,8 @@ def staircase_segments(objective, xs, *, half_width, aspect=1.0):
 
     Returns ``(points, tangents, moves, drops)``: the iterates ``(x_t, f(x_t))``; a tangent segment of about
     ``2 * half_width`` (x units, measured along the line with ``aspect`` = x-span / y-span) centred at each
-    iterate; the move along the tangent from ``x_t`` to ``x_{t+1}`` (what the linear model predicts); and the
-    vertical drop from that prediction to the true value ``f(x_{t+1})``.
+    iterate; the move along the tangent from ``x_{t-1}`` to ``x_t`` (what the linear model predicts); and the
+    vertical drop from that prediction to the true value ``f(x_t)``.
     """
     xs = np.asarray(xs, dtype=np.float64).reshape(-1)
     with np.errstate(all="ignore"):
