@@ -251,11 +251,15 @@ class ExplorerBase(widgets.VBox):
             self.sliders["step"] = step
         with np.errstate(all="ignore"):
             self.setup()
+            # The first data goes in before the layout is frozen, so tick labels that only data brings (a log
+            # axis's exponents, the last epoch at the right edge) are given their room.
+            self.compute(self.values)
+            self.draw(self.step)
         self._freeze_layout()
         self.fig.canvas.mpl_connect("draw_event", self._on_draw)
         for slider in self.sliders.values():
             slider.observe(self._on_value, names="value")
-        self.update()
+        self.redraw()
         self.children = self._layout()
 
     # -- hooks -----------------------------------------------------------------------------------------------

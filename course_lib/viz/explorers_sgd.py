@@ -12,6 +12,7 @@ The computation is done by ``course_lib.descend`` and ``course_lib.regression``;
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import regression as reg
 from ..descent import descend
@@ -96,6 +97,7 @@ class MinibatchExplorer(ExplorerBase):
         ax.legend(loc="upper right", fontsize=7)
         self.ax_loss.set(title="loss gap per data pass", xlabel="data passes (epochs)", ylabel="MSE − MSE*")
         self.ax_loss.set_yscale("log")
+        self.ax_loss.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs
         (self.sgd_curve,) = self.ax_loss.plot([], [], color=VERMILLION, lw=1, label="SGD")
         (self.gd_curve,) = self.ax_loss.plot([], [], "o-", color=BLACK, ms=3, label="full batch")
         self.animate(self.sgd_curve, self.gd_curve)
