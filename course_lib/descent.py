@@ -142,7 +142,9 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
     tol : float, optional
         Stop early once every trajectory's gradient norm is below ``tol`` (diverged ones are ignored).
     grad_fn : callable, optional
-        ``grad_fn(x, t, rng) -> g`` replaces the exact gradient, e.g. a minibatch gradient or a noisy one.
+        ``grad_fn(x, t, rng) -> g`` replaces the exact gradient, e.g. a minibatch gradient or a noisy one. It is
+        called once per step, at ``x`` = the point after ``t`` steps, for ``t = 0, ..., steps - 1``: the last
+        point gets no gradient, since no step follows it.
     lr_schedule : callable, optional
         ``lr_schedule(t) -> lr`` for step ``t = 0, 1, ...`` (a decaying schedule, say).
     rng : numpy Generator or int seed, optional
@@ -178,6 +180,8 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
             if grad_fn is None:
                 return objective.value_and_grad(point)
             value = objective.value(point)
+            if t == steps:  # the last point: no step uses its gradient, so none is drawn
+                return value, np.zeros_like(point)
             try:
                 g = np.broadcast_to(np.asarray(grad_fn(point, t, rng), dtype=np.float64), point.shape)
             except (TypeError, ValueError) as err:
