@@ -192,6 +192,7 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
         diverged = ~np.isfinite(value)
         diverged_at = np.where(diverged, 0, -1)
         state = optimizer.init(x)
+        takes_value = getattr(optimizer, "takes_value", False)
         xs = np.empty((steps + 1, *x.shape))
         values = np.empty((steps + 1, *value.shape))
         xs[0], values[0] = x, value
@@ -201,7 +202,10 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
                 done = t
                 break
             opt = optimizer if lr_schedule is None else _scheduled(optimizer, lr_schedule, t)
-            x_new, state = opt.step(x, g, state)
+            if takes_value:  # a line search needs f(x), which is already here
+                x_new, state = opt.step(x, g, state, value=value)
+            else:
+                x_new, state = opt.step(x, g, state)
             value_new, g_new = evaluate(x_new, t + 1)
             if diverged.any() or not _healthy(x_new, value_new, g_new, smallest_limit):
                 bad = ~(_max_abs(x_new) <= limit) | ~np.isfinite(value_new) | ~np.isfinite(_max_abs(g_new))

@@ -60,7 +60,13 @@ def _positive_whole(name, value):
 
 class _LineSearch(Optimizer):
     """Shared by the methods that choose their step length by Armijo backtracking (fields ``objective``, ``lr``,
-    ``c1``, ``shrink``, ``max_backtracks``)."""
+    ``c1``, ``shrink``, ``max_backtracks``).
+
+    Their ``step`` takes an optional ``value``, f at ``x``, which the line search needs: ``descend`` has it
+    already and passes it (it checks ``takes_value``), which saves one evaluation of f per step.
+    """
+
+    takes_value = True
 
     def _check_line_search(self):
         set_ = object.__setattr__
@@ -69,9 +75,11 @@ class _LineSearch(Optimizer):
         set_(self, "shrink", _check("shrink", self.shrink, 0.0, 1.0, high_open=True))
         _positive_whole("max_backtracks", self.max_backtracks)
 
-    def _line_search(self, x, slope, direction):
-        """The point reached along ``direction`` (with ``slope`` = g . direction < 0) by backtracking from lr."""
-        f, value = self.objective, self.objective.value(x)
+    def _line_search(self, x, slope, direction, value=None):
+        """The point reached along ``direction`` (with ``slope`` = g . direction < 0) by backtracking from lr;
+        ``value`` is f at ``x``, evaluated here when not given."""
+        f = self.objective
+        value = f.value(x) if value is None else np.asarray(value, dtype=np.float64)
         return _backtrack(f, x, value, slope, direction, self.lr, self.c1, self.shrink, self.max_backtracks)
 
 
@@ -134,14 +142,14 @@ class SafeguardedNewton(_LineSearch):
     def init(self, x):
         return NewtonState(t=0)
 
-    def step(self, x, g, state):
+    def step(self, x, g, state, value=None):
         eigenvalues, eigenvectors = np.linalg.eigh(self.objective.hess(x))
         curvature = np.maximum(np.abs(eigenvalues), np.asarray(self.min_curvature)[..., None])
         # p = -V diag(1/|λ|) V^T g : a descent direction, since the modified Hessian is positive definite
         coefficients = np.einsum("...ji,...j->...i", eigenvectors, g) / curvature
         direction = -np.einsum("...ij,...j->...i", eigenvectors, coefficients)
         slope = np.einsum("...i,...i->...", g, direction)
-        return self._line_search(x, slope, direction), NewtonState(t=state.t + 1)
+        return self._line_search(x, slope, direction, value), NewtonState(t=state.t + 1)
 
 
 class LBFGSState(NamedTuple):
@@ -204,7 +212,7 @@ class LBFGS(_LineSearch):
             r = r + s[..., k, :] * (alpha[..., k] - beta)[..., None]
         return -r
 
-    def step(self, x, g, state):
+    def step(self, x, g, state, value=None):
         s, y = state.s, state.y
         if state.t > 0:  # remember the pair from the previous step, dropping the oldest
             s = np.concatenate([s[..., 1:, :], (x - state.x_prev)[..., None, :]], axis=-2)
@@ -215,4 +223,4 @@ class LBFGS(_LineSearch):
         if uphill.any():
             p = np.where(uphill[..., None], -g, p)
             slope = np.where(uphill, -np.einsum("...i,...i->...", g, g), slope)
-        return self._line_search(x, slope, p), LBFGSState(s=s, y=y, x_prev=x, g_prev=g, t=state.t + 1)
+        return self._line_search(x, slope, p, value), LBFGSState(s=s, y=y, x_prev=x, g_prev=g, t=state.t + 1)

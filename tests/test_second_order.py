@@ -145,3 +145,24 @@ def test_inputs_are_not_modified_and_state_is_typed():
 def test_bad_hyperparameters_are_named(make, match):
     with pytest.raises(ValueError, match=match):
         make(cl.surface("bowl"))
+
+
+@pytest.mark.parametrize("method", [SafeguardedNewton, LBFGS])
+def test_descend_hands_the_line_search_the_value_it_already_has(method):
+    from course_lib.objectives import CountedObjective
+
+    start, steps = np.array([[-1.2, 1.0], [0.5, -0.5]]), 15
+    counted = CountedObjective(cl.surface("rosenbrock"))
+    path = cl.descend(counted, method(counted), start, steps)
+    # The same run by hand, where every step evaluates f(x) itself.
+    by_hand = CountedObjective(cl.surface("rosenbrock"))
+    opt, x = method(by_hand), start
+    state, xs = opt.init(x), [start]
+    for _ in range(steps):
+        x, state = opt.step(x, by_hand.grad(x), state)
+        xs.append(x)
+    np.testing.assert_array_equal(path.xs, np.array(xs))
+    # descend: one value_and_grad per point; by hand: f(x) inside every step, plus the grads. Same trial points.
+    trials = by_hand.calls["value"] - steps
+    assert counted.calls["value"] == (steps + 1) + trials
+    assert counted.calls["grad"] == steps + 1
