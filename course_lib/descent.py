@@ -146,7 +146,8 @@ def descend(objective, optimizer, x0, steps, tol=None, *, grad_fn=None, lr_sched
         called once per step, at ``x`` = the point after ``t`` steps, for ``t = 0, ..., steps - 1``: the last
         point gets no gradient, since no step follows it.
     lr_schedule : callable, optional
-        ``lr_schedule(t) -> lr`` for step ``t = 0, 1, ...`` (a decaying schedule, say).
+        ``lr_schedule(t) -> lr`` for the step that starts from the point after ``t`` steps, ``t = 0, 1, ...``
+        (a decaying schedule, say): the first step uses ``lr_schedule(0)``, as torch's ``LambdaLR`` counts.
     rng : numpy Generator or int seed, optional
         Passed to ``grad_fn`` (made with ``np.random.default_rng(rng)``).
     bound : float
