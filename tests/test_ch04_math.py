@@ -175,3 +175,75 @@ def test_mixed_tabs_and_spaces_raise_indentation_error():
     snippet = "for t in range(T):\n    error = y - X @ beta\n\tgrad = -transpose(X) @ error\n"
     with pytest.raises(IndentationError):
         compile(snippet, "<pseudo-code>", "exec")
+
+
+def _convexity_violation(loss, X, y, rng, pairs=4000, scale=5.0):
+    """max over random a, b, theta of f(theta a + (1-theta) b) - [theta f(a) + (1-theta) f(b)], relative."""
+    d = X.shape[1]
+    center = np.linalg.lstsq(X, y, rcond=None)[0]
+    a = center + scale * rng.standard_normal((pairs, d))
+    b = center + scale * rng.standard_normal((pairs, d))
+    b[: pairs // 4] = center  # a quarter of the chords end at the minimizer (the kink of RMSE and the norm)
+    theta = rng.uniform(0.0, 1.0, size=(pairs, 1))
+    lhs = loss(X, y, theta * a + (1 - theta) * b)
+    rhs = theta[:, 0] * loss(X, y, a) + (1 - theta[:, 0]) * loss(X, y, b)
+    return np.max((lhs - rhs) / (1.0 + np.abs(rhs)))
+
+
+def test_all_five_regression_losses_are_convex_in_beta():
+    """Cell 29: "All five regression losses are convex in beta" (every chord lies above the graph).
+
+    Checked for every entry of R.LOSSES on a random noisy problem and on the notebook's seed problem (zero residual
+    at the minimizer), with many random chords; a non-convex control (the square root of the RMSE) must fail the
+    same check, so the check can tell.
+    """
+    assert sorted(R.LOSSES) == ["half_sse", "mse", "norm", "rmse", "sse"]
+    rng = np.random.default_rng(29)
+    Xr, yr, _ = R.make_data(12, 3, noise=0.5, rng=4)
+    for name, (loss, _, _) in R.LOSSES.items():
+        for design, target in ((Xr, yr), (XA, Y)):
+            assert _convexity_violation(loss, design, target, rng) <= 1e-12, name
+    assert _convexity_violation(lambda X, y, b: np.sqrt(R.rmse(X, y, b)), XA, Y, rng) > 1e-2
+
+
+def test_contraction_factors_and_step_counts_from_the_hessian():
+    """Cells 36-39 and the key points (cell 45), on the notebook's half-SSE problem from [10.1, 15.1, -6.5].
+
+    Cell 37 prints the slowest factor 1 - 0.01 lambda_min = 0.99711; cell 38: the steep direction is settled within a
+    few dozen steps since |1 - 0.01 * 31.27| = 0.69, the flattest keeps 99.7 % of its error per step. Key points:
+    thousands of steps at lr 0.01, while the best fixed rate 2/(lambda_min + lambda_max) needs about
+    (kappa/2) ln(1/eps) steps, hundreds at kappa ~ 100.
+    """
+    f = R.least_squares(XA, Y, loss="half_sse")
+    lam, V = np.linalg.eigh(f.hess(START))
+    kappa = lam[-1] / lam[0]
+    beta_star = f.minima[0]
+    assert f"{1 - 0.01 * lam[0]:.5f}" == "0.99711"
+    assert round(100 * (1 - 0.01 * lam[0]), 1) == 99.7
+    assert f"{lam[-1]:.2f}" == "31.27"
+    assert round(abs(1 - 0.01 * lam[-1]), 2) == 0.69
+
+    def settled(curve, eps=1e-3):
+        """The first step from which curve stays below eps."""
+        above = np.flatnonzero(curve >= eps)
+        return 0 if above.size == 0 else above[-1] + 1
+
+    slow = cl.descend(f, SGD(lr=0.01), START, 6000)
+    components = (slow.xs - beta_star) @ V  # the error along each eigenvector
+    steep = settled(np.abs(components[:, -1]))
+    assert 10 <= steep <= 50  # "a few dozen steps" (25)
+    # the factor alone predicts it: |c_max| 0.687^t < 1e-3
+    c_max = abs(V[:, -1] @ (START - beta_star))
+    assert abs(steep - np.log(1e-3 / c_max) / np.log(abs(1 - 0.01 * lam[-1]))) < 1.5
+    slow_steps = settled(np.abs(slow.xs - beta_star).max(axis=-1))
+    assert 1000 <= slow_steps < 10000  # "thousands of steps" (3162)
+
+    best_lr = 2 / (lam[0] + lam[-1])
+    fast = cl.descend(f, SGD(lr=best_lr), START, 2000)
+    estimate = kappa / 2 * np.log(1e3)  # (kappa/2) ln(1/eps), eps = 1e-3: about 373
+    fast_steps = settled(np.abs(fast.xs - beta_star).max(axis=-1))  # the notebook's criterion: max error < 1e-3
+    assert 100 <= fast_steps < 1000  # "hundreds"
+    assert estimate / 1.5 <= fast_steps <= 1.5 * estimate  # 515 against 373
+    relative = np.linalg.norm(fast.xs - beta_star, axis=-1) / np.linalg.norm(START - beta_star)
+    assert settled(relative) == pytest.approx(estimate, rel=0.05)  # eps as a relative error: 368
+    assert slow_steps > 5 * fast_steps

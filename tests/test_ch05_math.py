@@ -109,3 +109,174 @@ def test_epoch_average_of_minibatch_gradients_is_the_full_gradient(data):
     batches = list(reg.minibatches(len(y), 8, np.random.default_rng(2)))  # 40 / 8: equal batches
     averaged = np.mean([reg.mse_grad(X[r], y[r], beta) for r in batches], axis=0)
     np.testing.assert_allclose(averaged, reg.mse_grad(X, y, beta), rtol=1e-12)
+
+
+def test_epoch_average_with_unequal_batches_needs_the_weights_b_over_n():
+    """Cell 23 (E15): averaging the batch gradients of one epoch at one point gives the full gradient exactly for
+    equal batches, and for unequal ones when batch j is weighted by |B_j|/n; n = 10, |B| = 3 gives 3, 3, 3, 1, where
+    the plain mean of the four batch gradients is not the full gradient."""
+    X, y, _ = reg.make_data(12, 3, noise=0.7, rng=23)
+    beta = np.array([0.3, -0.2, 0.5])
+    for seed in range(5):
+        # equal sizes: n = 12, |B| = 3, the plain mean is exact
+        equal = list(reg.minibatches(12, 3, np.random.default_rng(seed)))
+        assert [len(b) for b in equal] == [3, 3, 3, 3]
+        plain = np.mean([reg.mse_grad(X[b], y[b], beta) for b in equal], axis=0)
+        np.testing.assert_allclose(plain, reg.least_squares(X, y, loss="mse").grad(beta), rtol=1e-12, atol=1e-14)
+        # unequal sizes: n = 10, |B| = 3
+        X10, y10 = X[:10], y[:10]
+        full = reg.least_squares(X10, y10, loss="mse").grad(beta)
+        batches = list(reg.minibatches(10, 3, np.random.default_rng(seed)))
+        assert [len(b) for b in batches] == [3, 3, 3, 1]
+        grads = np.array([reg.mse_grad(X10[b], y10[b], beta) for b in batches])
+        weights = np.array([len(b) for b in batches]) / 10
+        np.testing.assert_allclose(weights @ grads, full, rtol=1e-12, atol=1e-14)
+        assert np.linalg.norm(grads.mean(axis=0) - full) > 0.05 * np.linalg.norm(full)
+
+
+def _exact_second_moment(steps, c=1.0, t0=10, h=1.0, sigma=1.0, x0=5.0):
+    """E[x_t^2], t = 0..steps, of x_t = (1 - eta h) x_{t-1} - eta xi_t, eta = c/(t - 1 + t0), xi ~ N(0, sigma^2).
+
+    Exact: v_t = a_t v_{t-1} + b_t with a_t = (1 - eta h)^2, b_t = eta^2 sigma^2, solved in closed form with the
+    running products P_t = a_1 ... a_t: v_t = P_t (x0^2 + sum_{k <= t} b_k / P_k) (vectorized, so 10^6 steps are
+    fast). Returns the total and its two parts: the start (sigma = 0) and the noise (x0 = 0).
+    """
+    k = np.arange(1, steps + 1)
+    eta = c / (k - 1 + t0)
+    P = np.exp(np.cumsum(np.log((1 - eta * h) ** 2)))
+    start = np.concatenate([[x0**2], P * x0**2])
+    noise = np.concatenate([[0.0], P * np.cumsum(eta**2 * sigma**2 / P)])
+    return start + noise, start, noise
+
+
+def test_second_moment_under_the_schedule_one_over_t_plus_10():
+    """Cell 35-36: f = x^2/2, g = x + xi, xi ~ N(0, 1), lr_schedule 1/(t + 10), x_0 = 5 (500 runs in the notebook).
+
+    The exact second moment is E[x_t^2] = (25 * 81 + t)/(t + 9)^2: checked against a plain loop over the variance
+    recursion, then against 2000 Monte Carlo runs of cl.descend at t = 300, 1000, 3000. Cell 36: the noise part
+    shrinks like 1/t, the memory of the start like 1/t^2, which is why E[x^2] falls faster than 1/t here.
+    """
+    t = np.arange(3001)
+    closed = (25 * 81 + t) / (t + 9.0) ** 2
+    v, loop = 25.0, [25.0]
+    for step in range(1, 3001):
+        eta = 1 / (step - 1 + 10)
+        v = (1 - eta) ** 2 * v + eta**2
+        loop.append(v)
+    np.testing.assert_allclose(loop, closed, rtol=1e-12)
+    total, start, noise = _exact_second_moment(3000)
+    np.testing.assert_allclose(total, closed, rtol=1e-10)
+    np.testing.assert_allclose(start, 2025 / (t + 9.0) ** 2, rtol=1e-10)
+    np.testing.assert_allclose(noise, t / (t + 9.0) ** 2, rtol=1e-10)
+
+    quad = cl.objective("x**2/2")
+    runs = cl.descend(
+        quad,
+        SGD(lr=0.1),
+        np.full((2000, 1), 5.0),
+        3000,
+        grad_fn=noisy_gradient(quad, 1.0),
+        rng=4,
+        lr_schedule=lambda s: 1.0 / (s + 10),
+    )
+    for k in (300, 1000, 3000):
+        assert (runs.xs[k] ** 2).mean() == pytest.approx(closed[k], rel=0.15)
+
+    # the two parts for large t: t * noise -> 1 (like 1/t), t^2 * start -> 2025 (like 1/t^2)
+    total, start, noise = _exact_second_moment(10**6)
+    for k in (10**4, 10**5, 10**6):
+        assert k * noise[k] == pytest.approx(1.0, rel=20 / k)
+        assert k**2 * start[k] == pytest.approx(2025.0, rel=20 / k)
+    assert closed[300] / closed[3000] > 10 * 1.5  # faster than 1/t from 300 to 3000 (1/t: 10x; here 44x)
+
+
+def test_one_over_t_rate_needs_c_h_above_one_half():
+    """Cell 39, Try this 3: eta_t = c/(t + t0) on h x^2/2 with gradient noise sigma decays like 1/t only when
+    c h > 1/2; otherwise like t^(-2ch). Exact variance recursion (x_0 = 5, t0 = 10, sigma = 1), log-log slope of
+    E[x_t^2] over t in [1e4, 1e6]: about -1 for c h = 1 (and 2), about -2ch = -0.4 for c h = 0.2. And with c = 0.2
+    the run is "far behind" after 3,000 steps."""
+    t = np.unique(np.logspace(4, 6, 60).astype(int))
+    slopes = {}
+    for c, h in ((0.2, 1.0), (1.0, 1.0), (0.5, 4.0)):
+        total, _, noise = _exact_second_moment(10**6, c=c, h=h)
+        slopes[c * h] = np.polyfit(np.log(t), np.log(total[t]), 1)[0]
+        if c * h > 0.5:
+            assert np.polyfit(np.log(t), np.log(noise[t]), 1)[0] == pytest.approx(-1.0, abs=0.01)
+    assert slopes[0.2] == pytest.approx(-0.4, abs=0.02)
+    assert slopes[1.0] == pytest.approx(-1.0, abs=0.05)  # -1.03: the start part 2025/t^2 still shows at t = 1e4
+    assert slopes[2.0] == pytest.approx(-1.0, abs=0.05)
+    small, large = _exact_second_moment(3000, c=0.2)[0][-1], _exact_second_moment(3000, c=1.0)[0][-1]
+    assert small > 1000 * large  # 2.49 against 5.5e-4
+
+
+def test_double_well_minima_and_barrier():
+    """Cell 40-41: (x^2 - 1)^2 + 0.3x has a deeper minimum near -1.04, a shallower one near 0.96 and a barrier
+    (local maximum) at x ~ 0.075 (printed rounded to 0.0754)."""
+    well = cl.surface("double_well")
+    x = well.variables[0]
+    assert sp.simplify(well.expr - ((x**2 - 1) ** 2 + sp.Rational(3, 10) * x)) == 0
+    roots = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)  # f'(x) = 4x^3 - 4x + 0.3, three real roots
+    np.testing.assert_allclose(well.minima[:, 0], roots[[0, 2]], atol=1e-9)  # deeper first
+    np.testing.assert_allclose(well.minima[:, 0], [-1.0356, 0.9601], atol=1e-4)
+    assert [round(m, 2) for m in well.minima[:, 0]] == [-1.04, 0.96]
+    assert well.value(well.minima[0]) < well.value(well.minima[1])
+    barrier = float(sp.nsolve(sp.diff(well.expr, x), 0.0))  # as the notebook finds it
+    assert barrier == pytest.approx(roots[1], abs=1e-12)
+    assert round(barrier, 4) == 0.0754
+    assert float(sp.diff(well.expr, x, 2).subs(x, barrier)) < 0  # a local maximum
+
+
+def test_smaller_tilt_double_well_depths_and_barriers():
+    """Cell 45, Try this 4: for g = (x^2 - 1)^2 + 0.1x with minima=[[-1.012], [0.987]], "the two wells differ in depth
+    by 0.2 instead of 0.6, and the barrier seen from the shallow well is higher (0.90 instead of 0.72)"; the
+    explorer is given barrier = 0.025. The 0.6 and 0.72 are the 0.3x well of cell 40 (cl.surface("double_well"))."""
+    g = cl.objective("(x**2 - 1)**2 + 0.1*x", minima=[[-1.012], [0.987]])
+
+    def critical_points(tilt):
+        return np.sort(np.roots([4.0, 0.0, -4.0, tilt]).real)  # deep minimum, barrier, shallow minimum
+
+    def value(tilt, z):
+        return (z**2 - 1) ** 2 + tilt * z
+
+    deep, top, shallow = critical_points(0.1)
+    np.testing.assert_allclose(g.minima[:, 0], [deep, shallow], atol=5e-4)  # the given minima, to 3 decimals
+    np.testing.assert_allclose(g.grad(g.minima), 0.0, atol=5e-3)
+    assert round(top, 3) == 0.025
+    points = np.array([deep, top, shallow])
+    np.testing.assert_allclose(g.value(points[:, None]), value(0.1, points))
+    depth, height = value(0.1, shallow) - value(0.1, deep), value(0.1, top) - value(0.1, shallow)
+    well = cl.surface("double_well")
+    w_deep, w_top, w_shallow = critical_points(0.3)
+    np.testing.assert_allclose(well.minima[:, 0], [w_deep, w_shallow], atol=1e-9)
+    w_depth = float(well.value(well.minima[1]) - well.value(well.minima[0]))
+    w_height = value(0.3, w_top) - value(0.3, w_shallow)
+    assert depth == pytest.approx(0.2, abs=0.005) and w_depth == pytest.approx(0.6, abs=0.005)
+    assert height == pytest.approx(0.90, abs=0.005) and w_height == pytest.approx(0.72, abs=0.005)
+    assert height > w_height
+
+
+def test_full_batch_eventually_wins_on_precision():
+    """Cell 49-50: on the ill-conditioned problem (kappa ~ 100), full-batch GD with 2/(mu + L) "keeps improving
+    geometrically and would eventually win on precision" over constant-step SGD (|B| = 10, lr 0.3 and |B| = 100,
+    lr 0.5), which "stalls at its noise floor"; per pass SGD is far ahead early on. The notebook draws ys with its
+    running rng; here a fresh seeded one."""
+    rng = np.random.default_rng(0)
+    Xs = reg.make_data(2000, 3, noise=0.5, rng=7)[0] * np.array([1.0, 0.3, 0.1])
+    ys = Xs @ np.array([1.0, -2.0, 3.0]) + 0.5 * rng.standard_normal(2000)
+    prob = reg.least_squares(Xs, ys, loss="mse")
+    mu, L = prob.eigenvalues()[[0, -1]]
+    assert L / mu == pytest.approx(100, rel=0.1)
+    f_star = prob.value(prob.minima[0])
+    full = cl.descend(prob, SGD(lr=2 / (mu + L)), np.zeros(3), 300).values - f_star  # one step per pass
+    # geometric: the gap shrinks by ((kappa - 1)/(kappa + 1))^2 per pass
+    rate = ((L / mu - 1) / (L / mu + 1)) ** 2
+    assert full[300] / full[200] == pytest.approx(rate**100, rel=0.02)
+    for B, lr in [(10, 0.3), (100, 0.5)]:
+        sgd = cl.descend(prob, SGD(lr=lr), np.zeros(3), 30 * 2000 // B, grad_fn=reg.minibatch_grad(Xs, ys, B), rng=8)
+        gap = sgd.values - f_star
+        per_pass = 2000 // B
+        floor = gap[-10 * per_pass :].mean()  # the last 10 of 30 passes
+        assert gap[-20 * per_pass : -10 * per_pass].mean() < 3 * floor  # stalled: passes 10-20 are no worse than 3x
+        assert gap[-10 * per_pass :].mean() > 0.3 * gap[-20 * per_pass : -10 * per_pass].mean()
+        assert full[30] > 10 * floor  # after 30 passes full batch is still far behind (0.32 against 1e-2, 3e-3)
+        assert full[300] < floor / 100  # after 300 passes it has won (5.6e-6)

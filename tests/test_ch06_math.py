@@ -137,3 +137,95 @@ def test_iterate_averaging_reduces_the_spread():
     last = (runs.x**2).mean()
     averaged = (runs.xs[500:].mean(axis=0) ** 2).mean()
     assert averaged < last / 20
+
+
+def test_heavy_ball_count_exceeds_its_rate_prediction_by_the_double_root_factor():
+    # notebooks/06_momentum.ipynb, cells 38-39 (section 6, kappa = 100): the rate (sqrt(k)-1)/(sqrt(k)+1) = 9/11
+    # predicts about ln(1e-6)/ln(9/11) ~ 69 steps; the run prints "heavy ball (Polyak) : 93 steps"; "a polynomial
+    # factor in front (its two contraction factors coincide at Polyak's parameters) adds a couple of dozen".
+    kappa = 100
+    sk = np.sqrt(kappa)
+    mu, L = 1.0, float(kappa)
+    lr, beta = 4 / (1 + sk) ** 2, ((sk - 1) / (sk + 1)) ** 2
+    rate = (sk - 1) / (sk + 1)
+    assert np.isclose(rate, 9 / 11, rtol=1e-12)
+    predicted = np.log(1e-6) / np.log(rate)
+    assert round(predicted) == 69
+
+    # the notebook's run, exactly (cell 38)
+    quad100 = cl.objective(f"(x**2 + {kappa}*y**2)/2")
+    xs = cl.descend(quad100, SGD(lr=lr, momentum=beta), [1.0, 1.0], 800).xs
+    d = np.linalg.norm(xs, axis=-1) / np.sqrt(2)
+    count = np.nonzero(d >= 1e-6)[0][-1] + 1
+    assert count == 93  # the number printed in cell 38
+    assert 15 <= count - predicted <= 30  # "a couple of dozen" more than the rate predicts
+
+    # z^2 - (1 + beta - lr h) z + beta has a double root r at both extreme curvatures (discriminant 0) ...
+    for h, sign in ((mu, 1), (L, -1)):
+        A = 1 + beta - lr * h
+        assert abs(A**2 - 4 * beta) < 1e-12
+        assert np.isclose(A / 2, sign * rate, rtol=1e-12)  # the double root is +-9/11
+    # ... and a complex pair of modulus sqrt(beta) = rate strictly inside (no polynomial factor there)
+    A_mid = 1 + beta - lr * 10.0
+    assert A_mid**2 - 4 * beta < -0.1
+    assert np.isclose(radius(iteration_matrix(lr, beta, 10.0)), rate, rtol=1e-9)
+
+    # the double root makes each coordinate (1 + b t) r^t (x_{-1} = x_0: torch's first step is plain GD); the
+    # polynomial factor, largest on the steep axis (b = 18/11), is what pushes the count from ~69 to 93
+    t = np.arange(xs.shape[0])
+    closed = []
+    for h, sign in ((mu, 1), (L, -1)):
+        r = sign * rate
+        b = (1 - lr * h) / r - 1
+        closed.append((1 + b * t) * r**t)
+    closed = np.stack(closed, axis=-1)
+    np.testing.assert_allclose(xs, closed, rtol=1e-7, atol=1e-14)
+    assert np.nonzero(np.linalg.norm(closed, axis=-1) / np.sqrt(2) >= 1e-6)[0][-1] + 1 == count
+
+
+def test_rosenbrock_hessian_eigenvalues_at_the_minimum():
+    # notebooks/06_momentum.ipynb, cell 41 (Try this 3): mu ~ 0.4 and L ~ 1002 from the Hessian at (1, 1)
+    # (eigenvalues 0.3994 and 1001.60)
+    hess = cl.surface("rosenbrock").hess(np.array([1.0, 1.0]))
+    np.testing.assert_allclose(hess, [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-12)
+    mu, L = np.linalg.eigvalsh(hess)
+    assert mu == pytest.approx(0.3994, abs=5e-5) and mu == pytest.approx(0.4, abs=0.01)
+    assert L == pytest.approx(1001.60, abs=5e-3) and L == pytest.approx(1002, abs=0.5)
+
+
+def test_noise_floor_and_averaging_numbers_stated_in_the_notebook():
+    # notebooks/06_momentum.ipynb, cells 44-47 and pitfall E37 (cell 50): 4 settings x 500 runs, h = sigma = 1,
+    # 2000 steps, rng=1; E[x^2] over the last 1,500 steps is printed as 0.0527 / 0.0502 / 0.0502 / 0.5250 next to
+    # the formula's 0.0526 / 0.0501 / 0.0500 / 0.5135; "keeping the learning rate while raising beta makes the floor
+    # ten times higher"; "0.05 in all three rows"; averaging the plain-SGD iterates: last iterate E[x^2] = 0.05660,
+    # average E[x^2] = 0.00067.
+    one_d = cl.objective("x**2/2")
+    lrs, betas = np.array([0.1, 0.01, 0.001, 0.1]), np.array([0.0, 0.9, 0.99, 0.9])
+
+    def noisy(x, t, rng):
+        return x + rng.standard_normal(x.shape)
+
+    runs = cl.descend(
+        one_d,
+        SGD(lr=lrs[:, None, None], momentum=betas[:, None, None]),
+        np.zeros((4, 500, 1)),
+        2000,
+        grad_fn=noisy,
+        rng=1,
+    )
+    measured = (runs.xs[500:] ** 2).mean(axis=(0, 2, 3))
+    formula = stationary_spread(lrs, betas, 1.0, 1.0)
+    np.testing.assert_allclose(measured, [0.0527, 0.0502, 0.0502, 0.5250], atol=6e-5)  # the printed measurements
+    np.testing.assert_allclose(formula, [0.0526, 0.0501, 0.0500, 0.5135], atol=6e-5)  # the printed formula values
+    np.testing.assert_allclose(measured, formula, rtol=0.03)  # Monte Carlo agrees with the formula
+    np.testing.assert_allclose(measured[:3], 0.05, atol=0.005)  # E37: 0.05 in the three equal-effective-step rows
+    assert 9 < measured[3] / measured[1] < 11  # same beta 0.9, lr x10: floor about ten times higher
+
+    last = (runs.xs[-1, 0] ** 2).mean()
+    averaged = (runs.xs[500:, 0].mean(axis=0) ** 2).mean()
+    assert last == pytest.approx(0.05660, abs=6e-6)
+    assert averaged == pytest.approx(0.00067, abs=6e-6)
+    # consistent with theory: the last iterate sits at the floor lr/(2 - lr) (500 runs: ~6% sampling error), and
+    # the mean of K iterates of x_t = (1 - lr) x_{t-1} - lr xi_t has variance ~ sigma^2 / (h^2 K)
+    assert last == pytest.approx(formula[0], rel=0.2)
+    assert averaged == pytest.approx(1 / runs.xs[500:].shape[0], rel=0.2)
