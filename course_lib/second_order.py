@@ -79,7 +79,13 @@ class _LineSearch(Optimizer):
         """The point reached along ``direction`` (with ``slope`` = g . direction < 0) by backtracking from lr;
         ``value`` is f at ``x``, evaluated here when not given."""
         f = self.objective
-        value = f.value(x) if value is None else np.asarray(value, dtype=np.float64)
+        if value is None:
+            value = f.value(x)
+        else:
+            try:
+                value = np.broadcast_to(np.asarray(value, dtype=np.float64), x.shape[:-1])
+            except (TypeError, ValueError):
+                raise ValueError(f"value: expected f at x, numbers of shape {x.shape[:-1]}, got {value!r:.60}") from None
         return _backtrack(f, x, value, slope, direction, self.lr, self.c1, self.shrink, self.max_backtracks)
 
 

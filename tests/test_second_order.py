@@ -166,3 +166,17 @@ def test_descend_hands_the_line_search_the_value_it_already_has(method):
     trials = by_hand.calls["value"] - steps
     assert counted.calls["value"] == (steps + 1) + trials
     assert counted.calls["grad"] == steps + 1
+
+
+@pytest.mark.parametrize("bad", ["abc", [1.0, 2.0, 3.0], None])
+def test_a_bad_value_for_the_line_search_names_the_parameter(bad):
+    f = cl.surface("rosenbrock")
+    x = np.array([[0.0, 0.0], [1.0, 2.0]])
+    opt = LBFGS(f)
+    if bad is None:  # not given: the line search evaluates f itself, with the same result
+        np.testing.assert_array_equal(
+            opt.step(x, f.grad(x), opt.init(x))[0], opt.step(x, f.grad(x), opt.init(x), value=f.value(x))[0]
+        )
+        return
+    with pytest.raises(ValueError, match="value"):
+        opt.step(x, f.grad(x), opt.init(x), value=bad)
