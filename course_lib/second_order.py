@@ -85,7 +85,8 @@ class _LineSearch(Optimizer):
             try:
                 value = np.broadcast_to(np.asarray(value, dtype=np.float64), x.shape[:-1])
             except (TypeError, ValueError):
-                raise ValueError(f"value: expected f at x, numbers of shape {x.shape[:-1]}, got {value!r:.60}") from None
+                shape = x.shape[:-1]
+                raise ValueError(f"value: expected f at x, numbers of shape {shape}, got {value!r:.60}") from None
         return _backtrack(f, x, value, slope, direction, self.lr, self.c1, self.shrink, self.max_backtracks)
 
 
