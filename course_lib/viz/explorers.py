@@ -259,7 +259,7 @@ class ExplorerBase(widgets.VBox):
         self.fig.canvas.mpl_connect("draw_event", self._on_draw)
         for slider in self.sliders.values():
             slider.observe(self._on_value, names="value")
-        self.redraw()
+        self.refresh()  # the artists hold the first frame already
         self.children = self._layout()
 
     # -- hooks -----------------------------------------------------------------------------------------------

@@ -91,7 +91,6 @@ class RegressionExplorer(ExplorerBase):
             bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.6", alpha=0.9),
         )
         self.animate(*self.beta_lines, self.value_line, self.marker, self.message, self.status)
-        self._freeze_layout()
 
     def compute(self, values):
         self.lr = float(values["lr"])
