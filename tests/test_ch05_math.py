@@ -209,13 +209,18 @@ def test_one_over_t_rate_needs_c_h_above_one_half():
     assert small > 1000 * large  # 2.49 against 5.5e-4
 
 
+def _tilted_well_critical_points(tilt):
+    """The critical points of (x^2 - 1)^2 + tilt x, the roots of 4x^3 - 4x + tilt: deep minimum, barrier, shallow."""
+    return np.sort(np.roots([4.0, 0.0, -4.0, tilt]).real)
+
+
 def test_double_well_minima_and_barrier():
     """Cell 40-41: (x^2 - 1)^2 + 0.3x has a deeper minimum near -1.04, a shallower one near 0.96 and a barrier
     (local maximum) at x ~ 0.075 (printed rounded to 0.0754)."""
     well = cl.surface("double_well")
     x = well.variables[0]
     assert sp.simplify(well.expr - ((x**2 - 1) ** 2 + sp.Rational(3, 10) * x)) == 0
-    roots = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)  # f'(x) = 4x^3 - 4x + 0.3, three real roots
+    roots = _tilted_well_critical_points(0.3)  # f'(x) = 4x^3 - 4x + 0.3, three real roots
     np.testing.assert_allclose(well.minima[:, 0], roots[[0, 2]], atol=1e-9)  # deeper first
     np.testing.assert_allclose(well.minima[:, 0], [-1.0356, 0.9601], atol=1e-4)
     assert [round(m, 2) for m in well.minima[:, 0]] == [-1.04, 0.96]
@@ -232,13 +237,10 @@ def test_smaller_tilt_double_well_depths_and_barriers():
     explorer is given barrier = 0.025. The 0.6 and 0.72 are the 0.3x well of cell 40 (cl.surface("double_well"))."""
     g = cl.objective("(x**2 - 1)**2 + 0.1*x", minima=[[-1.012], [0.987]])
 
-    def critical_points(tilt):
-        return np.sort(np.roots([4.0, 0.0, -4.0, tilt]).real)  # deep minimum, barrier, shallow minimum
-
     def value(tilt, z):
         return (z**2 - 1) ** 2 + tilt * z
 
-    deep, top, shallow = critical_points(0.1)
+    deep, top, shallow = _tilted_well_critical_points(0.1)
     np.testing.assert_allclose(g.minima[:, 0], [deep, shallow], atol=5e-4)  # the given minima, to 3 decimals
     np.testing.assert_allclose(g.grad(g.minima), 0.0, atol=5e-3)
     assert round(top, 3) == 0.025
@@ -246,7 +248,7 @@ def test_smaller_tilt_double_well_depths_and_barriers():
     np.testing.assert_allclose(g.value(points[:, None]), value(0.1, points))
     depth, height = value(0.1, shallow) - value(0.1, deep), value(0.1, top) - value(0.1, shallow)
     well = cl.surface("double_well")
-    w_deep, w_top, w_shallow = critical_points(0.3)
+    w_deep, w_top, w_shallow = _tilted_well_critical_points(0.3)
     np.testing.assert_allclose(well.minima[:, 0], [w_deep, w_shallow], atol=1e-9)
     w_depth = float(well.value(well.minima[1]) - well.value(well.minima[0]))
     w_height = value(0.3, w_top) - value(0.3, w_shallow)

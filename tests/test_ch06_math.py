@@ -99,22 +99,23 @@ def test_acceleration_step_counts_at_kappa_100():
     assert hb < 100 and nag < 200 and 5 * hb < gd
 
 
+def noisy_momentum_runs(f, sigma, lrs, betas, trajectories, rng, steps=2000):
+    """SGD with momentum on a 1-D ``f`` from 0, gradients plus N(0, sigma^2) noise: one row of ``trajectories``
+    runs per (lr, beta) pair, all in one batched descend call."""
+
+    def noisy(x, t, rng):
+        return f.grad(x) + sigma * rng.standard_normal(x.shape)
+
+    opt = SGD(lr=lrs[:, None, None], momentum=betas[:, None, None])
+    return cl.descend(f, opt, np.zeros((len(lrs), trajectories, 1)), steps, grad_fn=noisy, rng=rng)
+
+
 def test_stationary_spread_formula_by_monte_carlo():
     f = cl.objective("2*x**2/2")  # h = 2
     lrs = np.array([0.05, 0.005, 0.05])
     betas = np.array([0.0, 0.9, 0.5])
 
-    def noisy(x, t, rng):
-        return f.grad(x) + 1.5 * rng.standard_normal(x.shape)
-
-    runs = cl.descend(
-        f,
-        SGD(lr=lrs[:, None, None], momentum=betas[:, None, None]),
-        np.zeros((3, 400, 1)),
-        2000,
-        grad_fn=noisy,
-        rng=3,
-    )
+    runs = noisy_momentum_runs(f, 1.5, lrs, betas, trajectories=400, rng=3)
     measured = (runs.xs[500:] ** 2).mean(axis=(0, 2, 3))
     np.testing.assert_allclose(measured, stationary_spread(lrs, betas, 2.0, 1.5), rtol=0.08)
     # equal effective step (0.05): nearly equal floors, ~ gamma sigma^2 / (2h)
@@ -195,24 +196,14 @@ def test_rosenbrock_hessian_eigenvalues_at_the_minimum():
 
 def test_noise_floor_and_averaging_numbers_stated_in_the_notebook():
     # notebooks/06_momentum.ipynb, cells 44-47 and pitfall E37 (cell 50): 4 settings x 500 runs, h = sigma = 1,
-    # 2000 steps, rng=1; E[x^2] over the last 1,500 steps is printed as 0.0527 / 0.0502 / 0.0502 / 0.5250 next to
+    # 2000 steps, rng=1; E[x^2] over steps 500 to 2000 is printed as 0.0527 / 0.0502 / 0.0502 / 0.5250 next to
     # the formula's 0.0526 / 0.0501 / 0.0500 / 0.5135; "keeping the learning rate while raising beta makes the floor
     # ten times higher"; "0.05 in all three rows"; averaging the plain-SGD iterates: last iterate E[x^2] = 0.05660,
     # average E[x^2] = 0.00067.
     one_d = cl.objective("x**2/2")
     lrs, betas = np.array([0.1, 0.01, 0.001, 0.1]), np.array([0.0, 0.9, 0.99, 0.9])
 
-    def noisy(x, t, rng):
-        return x + rng.standard_normal(x.shape)
-
-    runs = cl.descend(
-        one_d,
-        SGD(lr=lrs[:, None, None], momentum=betas[:, None, None]),
-        np.zeros((4, 500, 1)),
-        2000,
-        grad_fn=noisy,
-        rng=1,
-    )
+    runs = noisy_momentum_runs(one_d, 1.0, lrs, betas, trajectories=500, rng=1)
     measured = (runs.xs[500:] ** 2).mean(axis=(0, 2, 3))
     formula = stationary_spread(lrs, betas, 1.0, 1.0)
     np.testing.assert_allclose(measured, [0.0527, 0.0502, 0.0502, 0.5250], atol=6e-5)  # the printed measurements

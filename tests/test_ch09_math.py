@@ -152,7 +152,8 @@ def test_every_accepted_line_search_step_satisfies_armijo():
 
 
 def test_safeguarded_newton_steps_are_powers_of_shrink_along_the_modified_newton_direction():
-    # Cell 30: the step is a p with p = -V diag(1/|h|) V^T g and a found by halving from lr = 1 (shrink 0.5).
+    # Cell 30: the step is a p with p = -V diag(1/max(|h|, m)) V^T g (m = min_curvature = 1e-3) and a found by
+    # halving from lr = 1 (shrink 0.5).
     for f, opt, starts in _armijo_runs():
         if not isinstance(opt, SafeguardedNewton):
             continue
