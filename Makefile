@@ -25,12 +25,18 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 EXECUTE_TIMEOUT ?= 600
 
 PYTEST_ARGS ?=
+# JupyterHub's proxy, from npm, for the classroom test (tests/browser/test_classroom.py)
+CHP_VERSION ?= 5.3.0
 
 # Stamp files: reinstalling is skipped until a requirements file or pyproject.toml changes.
 RUNTIME_STAMP := $(VENV)/.course-runtime.stamp
 DEV_STAMP := $(VENV)/.course-dev.stamp
 
-.PHONY: help lab test execute bench lint install install-dev
+# JupyterLab settings shipped with the course (binder/overrides.json: a notebook's kernel shuts down when its tab
+# closes), installed where JupyterLab reads overrides in this environment; Binder's postBuild does the same.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+.PHONY: help lab test execute bench lint install install-dev lab-settings
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -58,14 +64,25 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	  echo "WARNING: $$torch_pin could not be installed; the tests that compare with torch.optim will be skipped."; \
 	  touch "$(VENV)/.course-no-torch"; \
 	fi
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "Installing configurable-http-proxy $(CHP_VERSION) (for the classroom test) into $(VENV)/chp"; \
+	  npm install --silent --no-audit --no-fund --prefix "$(VENV)/chp" "configurable-http-proxy@$(CHP_VERSION)" \
+	    || echo "WARNING: configurable-http-proxy could not be installed; the classroom test will be skipped."; \
+	else \
+	  echo "NOTE: no npm here: the classroom test (a JupyterHub) will be skipped."; \
+	fi
 	@touch "$@"
 
 install: $(RUNTIME_STAMP)
 
 install-dev: $(DEV_STAMP)
 
+lab-settings: $(RUNTIME_STAMP)
+	@mkdir -p "$(dir $(LAB_OVERRIDES))"
+	cp binder/overrides.json "$(LAB_OVERRIDES)"
+
 # Serves the whole repository (as Binder does) and opens the start notebook.
-lab: $(RUNTIME_STAMP)
+lab: $(RUNTIME_STAMP) lab-settings
 	"$(BIN)/jupyter" lab --ip=127.0.0.1 --port=$(PORT) $(if $(NO_BROWSER),--no-browser,) $(ALLOW_ROOT) \
 	  --ServerApp.root_dir=. "$(START_NOTEBOOK)"
 
@@ -84,7 +101,7 @@ execute: $(RUNTIME_STAMP)
 	    "$$nb"; \
 	done
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) lab-settings
 	@for script in $(sort $(wildcard benchmarks/*.py)); do \
 	  echo "== $$script"; \
 	  "$(BIN)/python" "$$script"; \

@@ -18,6 +18,7 @@ import os
 import time
 import warnings
 
+import ipywidgets as widgets
 import matplotlib
 
 matplotlib.use("Agg")
@@ -34,7 +35,7 @@ STEPS = 200
 
 def sweep_values(slider, n):
     """``n`` values across a slider's range, in the slider's own spacing (log sliders log-spaced)."""
-    if isinstance(slider, viz.explorers.widgets.FloatLogSlider):
+    if isinstance(slider, widgets.FloatLogSlider):
         return slider.base ** np.linspace(slider.min, slider.max, n)
     return np.linspace(slider.min, slider.max, n)
 
@@ -124,7 +125,7 @@ def chapter_explorers(n):
     for name, explorer, slider, workload in cases:
         widget = explorer.sliders[slider]
         values = sweep_values(widget, n)
-        if isinstance(widget, viz.explorers.widgets.IntSlider):
+        if isinstance(widget, widgets.IntSlider):
             values = values.round().astype(int)
         report(f"{name}: {slider} [{workload}]", time_changes(set_slider(explorer, slider), values), targeted=False)
 

@@ -290,6 +290,13 @@ class AdamState(NamedTuple):
     t: int
 
 
+class AMSGradState(NamedTuple):
+    m: np.ndarray  # moving average of g (first moment)
+    v: np.ndarray  # moving average of g**2 (second moment)
+    v_max: np.ndarray  # the largest v seen so far (AMSGrad divides by its root)
+    t: int
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Adam(Optimizer):
     r"""m_t = b1 m_{t-1} + (1-b1) g_t;  v_t = b2 v_{t-1} + (1-b2) g_t**2;
@@ -297,7 +304,10 @@ class Adam(Optimizer):
 
     Adam = momentum (m) + RMSprop (v) + bias correction. ``weight_decay`` adds the L2 term to the gradient
     (torch's Adam); ``bias_correction=False`` is a teaching switch that uses m_t and v_t uncorrected.
-    Taught in notebooks/07_adaptive_methods.ipynb. Kingma & Ba (2015).
+    ``amsgrad=True`` divides by the root of the running maximum of v_t instead of v_t itself (torch's
+    ``amsgrad``: v_max_t = max(v_max_{t-1}, v_t), bias-corrected by 1 - b2**t); its denominator never shrinks,
+    but 1 - b2**t still rises, so the effective rate can grow, by at most 1/sqrt(1 - b2).
+    Taught in notebooks/07_adaptive_methods.ipynb. Kingma & Ba (2015); Reddi, Kale & Kumar (2018).
     """
 
     lr: float = 1e-3
@@ -305,6 +315,7 @@ class Adam(Optimizer):
     eps: float = 1e-8
     weight_decay: float = 0.0
     bias_correction: bool = True
+    amsgrad: bool = False
 
     def __post_init__(self):
         set_ = object.__setattr__
@@ -325,9 +336,15 @@ class Adam(Optimizer):
         set_(self, "weight_decay", _check("weight_decay", self.weight_decay, 0.0))
         if not isinstance(self.bias_correction, (bool, np.bool_)):
             raise ValueError(f"bias_correction: expected True or False, got {self.bias_correction!r}")
+        if not isinstance(self.amsgrad, (bool, np.bool_)):
+            raise ValueError(f"amsgrad: expected True or False, got {self.amsgrad!r}")
+        if self.amsgrad and type(self)._adam_step is not Adam._adam_step:
+            raise ValueError(f"amsgrad: {type(self).__name__} is a teaching variant without AMSGrad; use Adam")
 
     def init(self, x):
         zeros = np.zeros_like(x, dtype=np.float64)
+        if self.amsgrad:
+            return AMSGradState(m=zeros, v=zeros, v_max=zeros, t=0)
         return AdamState(m=zeros, v=zeros, t=0)
 
     def _adam_step(self, x, g, state):
@@ -335,13 +352,16 @@ class Adam(Optimizer):
         t = state.t + 1
         m = _ema(state.m, g, beta1)
         v = _ema(state.v, g * g, beta2)
+        v_used = np.maximum(state.v_max, v) if self.amsgrad else v  # AMSGrad: the largest v so far
         # torch's order of operations: sqrt(v_hat) as sqrt(v) / sqrt(1 - b2**t), and m_hat folded into the step
         # size, so neither corrected moment is materialized.
         if self.bias_correction:
-            denom = np.sqrt(v) / np.sqrt(1 - beta2**t) + self.eps
+            denom = np.sqrt(v_used) / np.sqrt(1 - beta2**t) + self.eps
             step_size = self.lr / (1 - beta1**t)
         else:
-            denom, step_size = np.sqrt(v) + self.eps, self.lr
+            denom, step_size = np.sqrt(v_used) + self.eps, self.lr
+        if self.amsgrad:
+            return x - step_size * (m / denom), AMSGradState(m=m, v=v, v_max=v_used, t=t)
         return x - step_size * (m / denom), AdamState(m=m, v=v, t=t)
 
     def step(self, x, g, state):
@@ -598,22 +618,30 @@ class DecoupledSGD(Optimizer):
     r"""Gradient descent with decoupled weight decay in a seed's form: x_t = (1 - wd) x_{t-1} - lr g_t.
 
     The decay is not multiplied by lr (torch's AdamW multiplies it). With ``SGD(lr, weight_decay=wd / lr)``
-    (an L2 term) the trajectories coincide. Taught in notebooks/08_weight_decay.ipynb.
+    (an L2 term) the trajectories coincide. With ``momentum > 0`` the buffer holds only loss gradients,
+    b_t = momentum * b_{t-1} + g_t (b_1 = g_1), and x_t = (1 - wd) x_{t-1} - lr b_t; then no L2 coefficient
+    reproduces the path (torch has no such SGD: its ``SGD(weight_decay=...)`` puts the L2 term in the buffer).
+    Taught in notebooks/08_weight_decay.ipynb; Loshchilov & Hutter (2019), Algorithm 1 (SGDW).
     """
 
     lr: float = 1e-3
     weight_decay: float = 0.0
+    momentum: float = 0.0
 
     def __post_init__(self):
         set_ = object.__setattr__
         set_(self, "lr", _check("lr", self.lr, 0.0))
         set_(self, "weight_decay", _check("weight_decay", self.weight_decay, 0.0, 1.0))
+        set_(self, "momentum", _check("momentum", self.momentum, 0.0, 1.0))
 
     def init(self, x):
         return SGDState(buf=np.zeros_like(x, dtype=np.float64), t=0)
 
     def step(self, x, g, state):
-        return (1 - self.weight_decay) * x - self.lr * g, SGDState(buf=state.buf, t=state.t + 1)
+        if isinstance(self.momentum, float) and self.momentum == 0:
+            return (1 - self.weight_decay) * x - self.lr * g, SGDState(buf=state.buf, t=state.t + 1)
+        buf = np.array(g, dtype=np.float64) if state.t == 0 else self.momentum * state.buf + g
+        return (1 - self.weight_decay) * x - self.lr * buf, SGDState(buf=buf, t=state.t + 1)
 
 
 #: The optimizers by name.

@@ -35,6 +35,7 @@ __all__ = [
     "seed_data",
     "add_bias",
     "make_data",
+    "symbolic_problem",
     "sse",
     "half_sse",
     "mse",
@@ -164,6 +165,21 @@ def make_data(n, d, *, noise=0.0, rng):
     beta_true = rng.standard_normal(d)
     y = X @ beta_true + noise * rng.standard_normal(n)
     return X, y, beta_true
+
+
+def symbolic_problem(n, d):
+    """A fully symbolic least-squares problem for SymPy derivations: ``(X, y, beta, r)`` as SymPy matrices.
+
+    ``X`` is ``n`` by ``d`` with entries ``X11 .. Xnd``, ``y`` holds ``y1 .. yn``, ``beta`` holds
+    ``beta1 .. betad`` (all real symbols) and ``r = y - X beta``. Taught in notebooks/04_linear_regression.ipynb,
+    where the gradient formulas and the normal equations are derived on it.
+    """
+    n = _count("n", n)
+    d = _count("d", d)
+    X = sp.Matrix(n, d, lambda i, j: sp.Symbol(f"X{i + 1}{j + 1}", real=True))
+    y = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"y{i + 1}", real=True))
+    beta = sp.Matrix(d, 1, lambda j, _: sp.Symbol(f"beta{j + 1}", real=True))
+    return X, y, beta, y - X * beta
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 
 from .optimizers import Optimizer, _check
 
-__all__ = ["Newton", "SafeguardedNewton", "LBFGS"]
+__all__ = ["Newton", "SafeguardedNewton", "LBFGS", "LogisticLoss"]
 
 
 def _objective(name, objective, need_hessian=False):
@@ -231,3 +231,49 @@ class LBFGS(_LineSearch):
             p = np.where(uphill[..., None], -g, p)
             slope = np.where(uphill, -np.einsum("...i,...i->...", g, g), slope)
         return self._line_search(x, slope, p, value), LBFGSState(s=s, y=y, x_prev=x, g_prev=g, t=state.t + 1)
+
+
+class LogisticLoss:
+    r"""The mean negative log-likelihood of logistic regression, a problem on which Newton is Fisher scoring:
+
+        f(w) = mean_i [log(1 + e^{z_i}) - y_i z_i],  z = X w,  p = sigmoid(z),
+        grad f = X^T (p - y) / n,   hess f = X^T diag(p (1 - p)) X / n.
+
+    The Hessian does not contain y, so it equals its expectation over the labels, the Fisher information:
+    Newton's step is the Fisher-scoring step, and it solves a weighted least-squares problem with weights
+    p (1 - p) (iteratively reweighted least squares, IRLS). ``X`` is (n, dim) (add a column of ones for an
+    intercept), ``y`` holds 0s and 1s. Evaluates any batch ``W`` of shape (..., dim).
+    Taught in notebooks/09_newton_lbfgs.ipynb.
+    """
+
+    def __init__(self, X, y):
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        if X.ndim != 2 or X.shape[0] == 0 or not np.all(np.isfinite(X)):
+            raise ValueError(f"X: expected a finite 2-D array of shape (n, dim), got shape {X.shape}")
+        if y.shape != (X.shape[0],) or not np.all((y == 0) | (y == 1)):
+            raise ValueError(f"y: expected {X.shape[0]} labels, each 0 or 1")
+        self.X, self.y = X, y
+        self.dim = X.shape[1]
+        self.minima = np.empty((0, self.dim))  # not known in closed form
+
+    def __repr__(self):
+        return f"LogisticLoss(n={len(self.y)}, dim={self.dim})"
+
+    def _logits(self, W):
+        return np.asarray(W, dtype=np.float64) @ self.X.T  # (..., n)
+
+    def value(self, W):
+        z = self._logits(W)
+        return np.mean(np.logaddexp(0.0, z) - self.y * z, axis=-1)
+
+    def grad(self, W):
+        p = 0.5 + 0.5 * np.tanh(0.5 * self._logits(W))  # sigmoid without overflow
+        return (p - self.y) @ self.X / len(self.y)
+
+    def value_and_grad(self, W):
+        return self.value(W), self.grad(W)
+
+    def hess(self, W):
+        p = 0.5 + 0.5 * np.tanh(0.5 * self._logits(W))
+        return np.einsum("...n,ni,nj->...ij", p * (1 - p), self.X, self.X) / len(self.y)

@@ -169,3 +169,194 @@ def test_saddle_start_on_the_axis_converges_to_the_saddle_others_escape():
     # the escape factor along y near the saddle is 1 + lr
     ys = path.xs[20:60, 1, 1]
     np.testing.assert_allclose(ys[1:] / ys[:-1], 1.1, rtol=1e-3)
+
+
+# --- claims with conditions, each checked on both sides ------------------------------------------------------
+
+
+def _slider_grid(spec):
+    """The values a log slider of the explorers offers (the grid the learner can reach)."""
+    from course_lib.viz import make_slider
+
+    slider = make_slider("lr", spec)
+    return 10 ** np.arange(slider.min, slider.max + slider.step / 2, slider.step)
+
+
+def test_double_well_try_this_is_reachable_on_the_slider():
+    """Section 4, Try this 2-3, with the explorer's settings (lr slider (0.005, 0.4), 40 steps).
+
+    From x0 = 0.5 no learning rate of the slider ends at the deep minimum; from x0 = 1.5 the rates from about 0.19
+    to about 0.21 end there, and above 2 / f''(x_deep) = 0.226 the run no longer settles.
+    """
+    well = cl.surface("double_well")
+    deep, shallow = well.minima[:, 0]
+    grid = _slider_grid((0.005, 0.4, 0.05, "log"))
+    assert grid[0] == pytest.approx(0.005, rel=1e-2) and grid[-1] == pytest.approx(0.4, rel=2e-2)
+    from_half = cl.descend(well, SGD(lr=grid[:, None]), [0.5], 40)
+    assert not np.any(np.abs(from_half.xs[-1, :, 0] - deep) < 0.05)
+    run = cl.descend(well, SGD(lr=grid[:, None]), [1.5], 40)
+    end, before = run.xs[-1, :, 0], run.xs[-2, :, 0]
+    lands = np.abs(end - deep) < 1e-3
+    assert np.all(lands[(grid >= 0.187) & (grid <= 0.21)])
+    assert np.all(np.abs(end[(grid > 0.05) & (grid < 0.18)] - shallow) < 1e-3)  # below: the shallow minimum
+    curvature = 12 * deep**2 - 4
+    assert 2 / curvature == pytest.approx(0.226, abs=1e-3)
+    above = grid > 0.23
+    settled = (np.abs(end - before) < 0.05) & ~run.diverged
+    assert not np.any(settled[above])  # bouncing (or diverged), not settled
+    # the printed pair of the section: lr 0.1 and 0.19 from 1.5 end in different minima
+    pair = cl.descend(well, SGD(lr=np.array([[0.1], [0.19]])), [1.5], 200)
+    np.testing.assert_allclose(pair.xs[-1, :, 0], [shallow, deep], atol=1e-6)
+
+
+def test_learning_rate_changes_only_the_route_on_a_convex_function():
+    """E03's condition, "on a function with a single minimum": on the bowl every stable rate ends at (7, 3); on the
+    double well two rates from the same start end in different minima."""
+    lrs = np.array([[0.05], [0.3], [0.7], [0.95]])
+    bowl_runs = cl.descend(BOWL, SGD(lr=lrs), [0.0, 0.0], 2000)
+    np.testing.assert_allclose(bowl_runs.xs[-1], [[7.0, 3.0]] * 4, atol=1e-9)
+    well = cl.surface("double_well")
+    ends = cl.descend(well, SGD(lr=np.array([[0.1], [0.19]])), [1.5], 400).xs[-1, :, 0]
+    assert abs(ends[0] - ends[1]) > 1.5
+
+
+def test_steps_from_the_formula_exercise():
+    """Exercise 2: lr = 0.4 on the bowl from (0, 0): f_t = 58 * 0.04**t, first below 1e-6 at t = 6."""
+    path = cl.descend(BOWL, SGD(lr=0.4), [0.0, 0.0], 10)
+    np.testing.assert_allclose(path.values, 58 * 0.04 ** np.arange(11), rtol=1e-9)
+    assert np.argmax(path.values < 1e-6) == 6
+    assert int(np.ceil(np.log(1e-6 / 58) / np.log(0.04))) == 6
+
+
+def test_at_the_threshold_a_two_point_cycle_below_it_convergence():
+    """Exercise 3's wording: at lr = 2/L gradient descent does not converge; every lr below it does."""
+    quad = cl.objective("2*x**2 + 2*x*y + 2*y**2")
+    L = np.linalg.eigvalsh(quad.hess([0.0, 0.0]))[-1]
+    assert L == pytest.approx(6.0)
+    at = cl.descend(quad, SGD(lr=2 / L), [1.0, 0.5], 2001)
+    np.testing.assert_allclose(at.xs[-1], at.xs[-3], atol=1e-9)  # a two-point cycle
+    assert np.linalg.norm(at.xs[-1]) > 0.1
+    below = cl.descend(quad, SGD(lr=np.array([[0.999], [0.99], [0.5]]) * 2 / L), [1.0, 0.5], 20000)
+    assert np.all(np.linalg.norm(below.xs[-1], axis=-1) < 1e-6)
+
+
+def test_contraction_needs_the_curvature_bounds():
+    """2/(mu+L) contracts by (kappa-1)/(kappa+1) only when the curvature stays in [mu, L]: x^2 + sin x (curvature in
+    [1, 3]) does, x^2 + 2 sin x (curvature in [0, 4]) with the same step does not."""
+    rng = np.random.default_rng(3)
+    starts = rng.uniform(-20, 20, size=(400, 1))
+    for expr, holds in (("x**2 + sin(x)", True), ("x**2 + 2*sin(x)", False)):
+        f = cl.objective(expr)
+        x_star = cl.descend(f, SGD(lr=0.25), [0.0], 2000).xs[-1, 0]
+        path = cl.descend(f, SGD(lr=0.5), starts, 6)
+        gaps = np.abs(path.xs[..., 0] - x_star)
+        mask = gaps[:-1] > 1e-8
+        worst = np.max(gaps[1:][mask] / gaps[:-1][mask])
+        assert (worst <= 0.5 + 1e-12) == holds, (expr, worst)
+
+
+def test_sweep_explorer_marks_diverged_cells_beyond_colour():
+    """The heat map of section 3 marks each diverged cell with a cross, not only with a grey."""
+    pytest.importorskip("ipympl")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import course_lib.viz as viz
+
+    explorer = viz.sweep_explorer(
+        BOWL,
+        SGD(lr=0.1),
+        x0=[0.0, 0.0],
+        steps=30,
+        x_param=("lr", np.geomspace(1e-2, 2.0, 16)),
+        y_param=("momentum", [0.0, 0.3, 0.6, 0.9]),
+        canvas="agg",
+    )
+    try:
+        explorer.draw(30)
+        crosses = [
+            line
+            for line in explorer.ax_heat.get_lines()
+            if line.get_marker() == "x" and len(line.get_xdata()) == int(explorer.diverged.sum())
+        ]
+        assert explorer.diverged.sum() > 0 and crosses
+    finally:
+        explorer.close()
+
+
+def test_which_listed_values_of_f_match_which_points():
+    """E06: the second listed f (2.530...) is f at its own (wrong) listed point; the first (7.777...) and the third
+    (1.049...) match neither the listed nor the right point."""
+    listed = [(Fraction(14, 3), Fraction(2)), (Fraction(49, 9), Fraction(8, 3)), (Fraction(161, 27), Fraction(25, 9))]
+    right = exact_run(Fraction(1, 3), 3)[1:]
+    claimed = [Fraction(70, 9), 2.530, 1.049]  # 7.777... = 70/9; the others as printed, three decimals
+
+    def agrees(value, point):
+        return abs(float(bowl_f(point)) - float(value)) < 1e-3
+
+    assert agrees(claimed[1], listed[1]) and not agrees(claimed[1], right[1])
+    for k in (0, 2):
+        assert not agrees(claimed[k], listed[k]) and not agrees(claimed[k], right[k])
+
+
+def test_a_smaller_rate_is_only_slower_below_one_over_L():
+    """E03: on a convex quadratic every rate in (0, 2/L) reaches the same minimum; below 1/L a smaller rate takes
+    longer, above 1/L a smaller rate is FASTER, so "smaller is only later" needs eta <= 1/L."""
+    f = cl.objective("0.1*x**2")  # L = 0.2, 1/L = 5, 2/L = 10
+    lrs = np.array([0.5, 1.0, 2.5, 5.0, 7.5, 9.0, 9.9])
+    path = cl.descend(f, SGD(lr=lrs[:, None]), [3.0], 3000)
+    assert np.all(np.abs(path.xs[-1, :, 0]) < 1e-9)  # one destination for every stable rate
+    steps = [int(np.argmax(np.abs(path.xs[:, k, 0]) < 1e-8)) for k in range(lrs.size)]
+    below, above = steps[:4], steps[3:]
+    assert below == sorted(below, reverse=True) and len(set(below)) == 4  # smaller eta: more steps
+    assert above == sorted(above) and len(set(above)) == 4  # above 1/L: smaller eta, fewer steps
+
+
+def test_several_minima_need_non_convexity_but_non_convexity_does_not_give_them():
+    """E08: the double well (non-convex, two minima) sends one start to two minima; log(1 + x^2) is non-convex too
+    (negative curvature for |x| > 1) but has one minimum, and every start and rate ends there."""
+    well = cl.surface("double_well")
+    ends = cl.descend(well, SGD(lr=np.array([[0.1], [0.19]])), [1.5], 400).xs[-1, :, 0]
+    assert abs(ends[0] - ends[1]) > 1.5
+    one_min = cl.objective("log(1 + x**2)")
+    assert one_min.hess(np.array([[2.0]]))[0, 0, 0] < 0  # not convex
+    starts = np.linspace(-5.0, 5.0, 11)[:, None]
+    for lr in (0.1, 0.5, 0.9):  # below 2/f''(0) = 1
+        assert np.all(np.abs(cl.descend(one_min, SGD(lr=lr), starts, 5000).xs[-1, :, 0]) < 1e-6)
+
+
+def test_race_try_this_start_on_the_axis():
+    """Race explorer, Try this 2: from (2, 0) exactly the rate 0.45 wins after the explorer's 40 steps (only the x
+    factor 1 - 2 lr counts); from (2, 0.02), a start a click could give, its y factor -0.8 makes it lose to 1/3. The
+    y0 slider offers 0 exactly."""
+    lrs = np.array([[0.25], [1 / 3], [0.45]])
+    on_axis = cl.descend(cl.surface("ellipse"), SGD(lr=lrs), [2.0, 0.0], 40).values[-1]
+    off_axis = cl.descend(cl.surface("ellipse"), SGD(lr=lrs), [2.0, 0.02], 40).values[-1]
+    assert np.argmin(on_axis) == 2 and np.argmin(off_axis) == 1
+    pytest.importorskip("ipympl")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import course_lib.viz as viz
+
+    opts = {label: SGD(lr=float(lr)) for label, lr in zip(("1/L = 0.25", "2/(mu+L) = 1/3", "0.45"), lrs[:, 0])}
+    explorer = viz.race_explorer(cl.surface("ellipse"), opts, x0=[2.0, 1.5], steps=40, canvas="agg")
+    try:
+        explorer.sliders["y0"].value = 0.0
+        assert explorer.x0[1] == 0.0 and "from (2, 0)" in explorer.describe()
+    finally:
+        explorer.close()
+
+
+def test_no_start_of_the_saddle_explorer_ends_at_the_saddle():
+    """Saddle Try this 1: the explorer's start sliders move on a grid through its default (1, 1e-6), so y0 = 0 is not
+    offered; from every start of that grid (x0 every 0.1) the 200 steps of lr = 0.1 end at (0, 1) or (0, -1). Only
+    a start exactly on y = 0 (the figure's first run) would end at the saddle."""
+    saddle = cl.surface("saddle_quartic")
+    xs = np.arange(-1.5, 1.5001, 0.1)
+    ys = 1e-6 + 0.02 * np.arange(-75, 75)
+    starts = np.array([[a, b] for a in xs for b in ys if -1.5 <= b <= 1.5])
+    end = cl.descend(saddle, SGD(lr=0.1), starts, 200).xs[-1]
+    np.testing.assert_allclose(end, np.stack([np.zeros(len(end)), np.sign(starts[:, 1])], axis=1), atol=1e-4)
+    on_axis = cl.descend(saddle, SGD(lr=0.1), [1.0, 0.0], 200).xs[-1]
+    assert np.abs(on_axis).max() < 1e-12

@@ -282,3 +282,244 @@ def test_full_batch_eventually_wins_on_precision():
         assert gap[-10 * per_pass :].mean() > 0.3 * gap[-20 * per_pass : -10 * per_pass].mean()
         assert full[30] > 10 * floor  # after 30 passes full batch is still far behind (0.32 against 1e-2, 3e-3)
         assert full[300] < floor / 100  # after 300 passes it has won (5.6e-6)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Interpolation, the noise model, schedules, large batches (sections 5, 7, 8)
+# ----------------------------------------------------------------------------------------------------
+
+
+def _seed_problems():
+    """Chapter 04's noise-free data with a bias column, and a copy with small errors added to y."""
+    Xa = reg.add_bias(reg.seed_data()[0])
+    Y = np.stack([reg.seed_data()[1], reg.seed_data()[1] + np.array([0.3, -0.2, -0.3, 0.2])])
+    solutions = np.stack([reg.least_squares(Xa, y_, loss="mse").minima[0] for y_ in Y])
+
+    def one_row(b, t, r):
+        i = r.integers(len(Xa))
+        return -2 * Xa[i] * (Y[:, i] - b @ Xa[i])[:, None]
+
+    return Xa, Y, solutions, one_row
+
+
+def test_constant_step_sgd_converges_under_interpolation_and_stalls_with_noise():
+    """Section 5: with every per-example gradient zero at the optimum (noise-free data), SGD with |B| = 1 and the
+    constant lr 0.02 converges to round-off (< 1e-11 after 10,000 steps, about 1e-14 by 20,000); with noise at the
+    optimum the same run stalls at a floor of a few hundredths. Try this 4: at lr 0.1 the noise-free run still
+    converges and the noisy floor is higher."""
+    Xa, Y, solutions, one_row = _seed_problems()
+    per_example = -2 * Xa * (Y - solutions @ Xa.T)[..., None]  # (problem, example, coefficient)
+    assert np.abs(per_example[0]).max() < 1e-12  # interpolation: all vanish
+    assert np.abs(per_example[1]).max() > 0.5  # noisy: they do not
+    f = reg.least_squares(Xa, Y[0], loss="mse")
+    run = cl.descend(f, SGD(lr=0.02), np.zeros((2, 3)), 20_000, grad_fn=one_row, rng=0)
+    err = np.abs(run.xs - solutions).max(axis=-1)
+    assert err[10_000, 0] < 1e-11 and err[20_000, 0] < 1e-13
+    assert err[1000, 0] > 1e-3  # it really had to converge
+    late, later = err[5000:10_000, 1].mean(), err[15_000:, 1].mean()
+    assert 0.01 < late < 0.2 and 0.01 < later < 0.2 and 1 / 3 < later / late < 3  # a floor, not a decay
+    fast = cl.descend(f, SGD(lr=0.1), np.zeros((2, 3)), 10_000, grad_fn=one_row, rng=0)
+    err_fast = np.abs(fast.xs - solutions).max(axis=-1)
+    assert err_fast[-1, 0] < 1e-12
+    assert err_fast[5000:, 1].mean() > 3 * late
+
+
+def _one_d_regression():
+    d = np.random.default_rng(0)
+    x1 = d.standard_normal(1000)
+    y1 = 2 * x1 + 0.5 * d.standard_normal(1000)
+    return d, x1, y1, (x1 @ y1) / (x1 @ x1), 2 * np.mean(x1**2)
+
+
+def test_additive_noise_model_matches_real_minibatch_noise_only_for_small_steps_near_the_minimum():
+    """Section 5: the additive model with sigma^2 measured at the minimum predicts the floor of single-example SGD
+    for lr 0.01 (ratio ~1) but not for lr 0.2 (ratio > 2: the picked example's curvature multiplies the error);
+    the noise is 34 times larger two units away; kurtosis about 9 for |B| = 1 and about 3 for |B| = 64."""
+    from course_lib.segmented import descend_segments
+
+    d, x1, y1, b_star, h1 = _one_d_regression()
+
+    def noise_at(b):
+        return np.var(-2 * x1 * (y1 - x1 * b))
+
+    assert noise_at(b_star) == pytest.approx(0.99, abs=0.01)
+    assert noise_at(b_star + 2) == pytest.approx(34.0, abs=0.1)
+    g1 = -2 * x1 * (y1 - x1 * b_star)
+
+    def kurt(v):
+        return np.mean((v - v.mean()) ** 4) / np.var(v) ** 2
+
+    g64 = g1[d.integers(0, 1000, size=(4000, 64))].mean(axis=1)
+    assert 8 < kurt(g1) < 10 and 2.6 < kurt(g64) < 3.4
+
+    def one_example(b, t, r):
+        i = r.integers(0, len(x1), size=b.shape[:-1])
+        return (-2 * x1[i] * (y1[i] - x1[i] * b[..., 0]))[..., None]
+
+    lrs = np.array([0.01, 0.05, 0.1, 0.2])
+    f1 = cl.objective(f"{h1 / 2}*(x - {b_star})**2")
+    sq, done = np.zeros(4), 0
+    start = np.full((4, 400, 1), b_star)
+    for piece in descend_segments(f1, SGD(lr=lrs[:, None, None]), start, 2000, segment=250, grad_fn=one_example, rng=1):
+        done += piece.steps
+        sq += ((piece.xs[1:] - b_star) ** 2).sum(axis=(0, 2, 3)) if done > 500 else 0
+    ratio = sq / (1500 * 400) / (lrs * noise_at(b_star) / (h1 * (2 - lrs * h1)))
+    assert 0.95 < ratio[0] < 1.08  # the model holds for small steps
+    assert ratio[3] > 2.0  # and fails for large ones
+    assert np.all(np.diff(ratio) > 0)
+
+
+def test_descend_segments_is_exactly_one_descend_call_and_refuses_stateful_optimizers():
+    from course_lib.segmented import descend_segments
+
+    well = cl.surface("double_well")
+    start = np.full((3, 40, 1), 0.96)
+    sig = np.array([1.0, 2.0, 3.0])[:, None, None]
+    kw = dict(grad_fn=noisy_gradient(well, sig, cool_until=80), rng=5, lr_schedule=lambda t: 0.05 / (1 + t / 50))
+    full = cl.descend(well, SGD(lr=0.05), start, 100, **kw)
+    pieces = list(descend_segments(well, SGD(lr=0.05), start, 100, segment=30, **kw))
+    assert [p.steps for p in pieces] == [30, 30, 30, 10]
+    xs = np.concatenate([pieces[0].xs] + [p.xs[1:] for p in pieces[1:]])
+    np.testing.assert_array_equal(xs, full.xs)
+    with pytest.raises(ValueError, match="optimizer"):
+        next(descend_segments(well, SGD(lr=0.05, momentum=0.9), start, 100, segment=30))
+    with pytest.raises(ValueError, match="segment"):
+        next(descend_segments(well, SGD(lr=0.05), start, 100, segment=0))
+
+
+def test_schedules_values_and_validation():
+    from course_lib import schedules as sch
+
+    assert sch.inverse_time(1.0, 10)(0) == pytest.approx(0.1) and sch.inverse_time(1.0, 10)(90) == pytest.approx(0.01)
+    step = sch.step_decay(0.1, every=1000)
+    assert [step(t) for t in (0, 999, 1000, 2999)] == pytest.approx([0.1, 0.1, 0.01, 0.001])
+    cos = sch.cosine(0.1, total=3000)
+    assert cos(0) == pytest.approx(0.1) and cos(1500) == pytest.approx(0.05) and cos(3000) == 0 and cos(5000) == 0
+    warm = sch.warmup(lambda t: 1.5, steps=100)
+    assert warm(0) == pytest.approx(0.015) and warm(99) == pytest.approx(1.5) and warm(500) == 1.5
+    for bad in (
+        lambda: sch.inverse_time(-1, 10),
+        lambda: sch.step_decay(0.1, every=0),
+        lambda: sch.step_decay(0.1, every=10, factor=2.0),
+        lambda: sch.cosine(0.1, total=10, lr_min=0.2),
+        lambda: sch.warmup(3, steps=5),
+    ):
+        with pytest.raises(ValueError):
+            bad()
+
+
+def test_planned_schedules_end_below_the_constant_floor_but_stop_decaying_at_T():
+    """Section 5, schedules: after 3,000 steps all four schedules are far below the constant rate's floor (0.05); the
+    step schedule's last rate 0.001 has the floor 0.001/(2 - 0.001) ~ 5e-4, which its runs have not reached yet."""
+    from course_lib import schedules as sch
+    from course_lib.segmented import descend_segments
+
+    quad, T = cl.objective("x**2/2"), 3000
+    plans = [
+        sch.inverse_time(1.0, 10),
+        sch.step_decay(0.1, every=1000),
+        sch.cosine(0.1, total=T),
+        sch.warmup(sch.cosine(0.1, total=T), steps=100),
+    ]
+
+    def together(t):
+        return np.array([p(t) for p in plans])[:, None, None]
+
+    pieces = descend_segments(
+        quad,
+        SGD(lr=0.1),
+        np.full((4, 500, 1), 5.0),
+        T,
+        segment=500,
+        grad_fn=noisy_gradient(quad, 1.0),
+        rng=4,
+        lr_schedule=together,
+    )
+    *_, last = pieces
+    msd = (last.x**2).mean(axis=(1, 2))
+    assert np.all(msd < 0.05 / 10)
+    floor = 0.001 / (2 - 0.001)
+    assert floor == pytest.approx(5e-4, rel=0.01) and msd[1] > 1.5 * floor
+    assert sch.cosine(0.1, total=T)(T + 100) == 0
+
+
+def _scaled_problem():
+    Xs = reg.make_data(2000, 3, noise=0.5, rng=7)[0] * np.array([1.0, 0.3, 0.1])
+    ys = Xs @ np.array([1.0, -2.0, 3.0]) + 0.5 * np.random.default_rng(0).standard_normal(2000)
+    return Xs, ys, reg.least_squares(Xs, ys, loss="mse")
+
+
+def test_linear_learning_rate_scaling_holds_while_k_lr_L_is_small_and_breaks_beyond_two():
+    """Section 8: |B| = 5k, lr 0.02k, 10 passes: k = 1, 4, 16 give about the same per-pass loss gap (pass 2 and
+    pass 10); k = 80 (lr L ~ 3.2 > 2) diverges."""
+    Xs, ys, prob = _scaled_problem()
+    f_star, L = prob.value(prob.minima[0]), prob.eigenvalues()[-1]
+    assert L == pytest.approx(2.0, rel=0.05)
+    gaps = {}
+    for k in (1, 4, 16, 80):
+        B, lr = 5 * k, 0.02 * k
+        run = cl.descend(prob, SGD(lr=lr), np.zeros(3), 10 * 2000 // B, grad_fn=reg.minibatch_grad(Xs, ys, B), rng=8)
+        if k == 80:
+            assert run.diverged and lr * L > 2
+            continue
+        assert not run.diverged
+        gaps[k] = (run.values[1:] - f_star).reshape(10, -1).mean(axis=1)
+    for k in (4, 16):
+        assert gaps[k][1] == pytest.approx(gaps[1][1], rel=0.1)
+        assert gaps[k][-1] == pytest.approx(gaps[1][-1], rel=0.15)
+
+
+def test_warm_up_rescues_large_early_curvature_but_not_a_rate_too_large_at_the_minimum():
+    """Section 8: lr 1.5 from x0 = 3. On x^4/4 + x^2/2 (curvature 28 at the start, 1 at 0) the constant rate diverges
+    and a 100-step warm-up converges; on x^2 (curvature 2 everywhere, 1.5 * 2 > 2) both diverge."""
+    from course_lib import schedules as sch
+
+    plans = {"constant": lambda t: 1.5, "warm-up": sch.warmup(lambda t: 1.5, steps=100)}
+    quartic = {
+        k: cl.descend(cl.objective("x**4/4 + x**2/2"), SGD(lr=1.5), [3.0], 300, lr_schedule=p) for k, p in plans.items()
+    }
+    square = {k: cl.descend(cl.objective("x**2"), SGD(lr=1.5), [3.0], 300, lr_schedule=p) for k, p in plans.items()}
+    assert quartic["constant"].diverged and not quartic["warm-up"].diverged
+    assert abs(quartic["warm-up"].x[0]) < 1e-12
+    assert square["constant"].diverged and square["warm-up"].diverged
+    assert square["warm-up"].diverged_at > 100  # the warm-up only delays it
+
+
+def test_redundant_copies_have_the_same_full_gradient():
+    X100, y100, _ = reg.make_data(100, 3, noise=0.5, rng=10)
+    b3 = np.array([0.5, -1.0, 2.0])
+    copies = reg.mse_grad(np.tile(X100, (10, 1)), np.tile(y100, 10), b3)
+    np.testing.assert_allclose(copies, reg.mse_grad(X100, y100, b3), rtol=1e-12, atol=1e-12)
+
+
+def test_sgd_figures_draw_series_in_distinct_styles():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_lib import schedules as sch
+    from course_lib.viz.sgd_figures import per_pass_figure, schedules_figure, timing_figure
+
+    figs = [
+        per_pass_figure({"a": (np.arange(1, 11), np.ones(10)), "b": (np.arange(1, 11), np.ones(10) / 2)}, title="t"),
+        timing_figure(4 ** np.arange(4), [1e-5, 3e-6, 1e-6, 5e-7]),
+        schedules_figure({"a": sch.inverse_time(1.0, 10), "b": sch.cosine(0.1, total=50)}, 50),
+    ]
+    for fig in figs:
+        lines = fig.axes[0].get_lines()
+        assert len({(ln.get_linestyle(), ln.get_marker()) for ln in lines}) == len(lines) >= 2
+
+
+def test_one_example_gradient_points_along_the_full_gradient_on_average_not_against_it():
+    # E27: E_i[grad f_i . grad f] = |grad f|^2 >= 0 (equality only where grad f = 0), though single
+    # examples can point against grad f.
+    X, y, _ = reg.make_data(1000, 2, noise=1.0, rng=1)
+    mse = reg.least_squares(X, y, loss="mse")
+    for beta, sign in [(np.zeros(2), 1), (mse.minima[0], 0)]:
+        per_example = -2 * X * (y - X @ beta)[:, None]
+        full = mse.grad(beta)
+        along = per_example @ full
+        assert along.mean() == pytest.approx(full @ full, rel=1e-10, abs=1e-20)
+        if sign:
+            assert along.mean() > 0 and 0.1 < (along < 0).mean() < 0.5  # positive mean, yet a minority against
+        else:
+            assert abs(along.mean()) < 1e-20  # at the minimum there is no direction to point along

@@ -195,28 +195,196 @@ def test_rosenbrock_hessian_eigenvalues_at_the_minimum():
 
 
 def test_noise_floor_and_averaging_numbers_stated_in_the_notebook():
-    # notebooks/06_momentum.ipynb, cells 44-47 and pitfall E37 (cell 50): 4 settings x 500 runs, h = sigma = 1,
-    # 2000 steps, rng=1; E[x^2] over steps 500 to 2000 is printed as 0.0527 / 0.0502 / 0.0502 / 0.5250 next to
-    # the formula's 0.0526 / 0.0501 / 0.0500 / 0.5135; "keeping the learning rate while raising beta makes the floor
-    # ten times higher"; "0.05 in all three rows"; averaging the plain-SGD iterates: last iterate E[x^2] = 0.05660,
-    # average E[x^2] = 0.00067.
+    # notebooks/06_momentum.ipynb, section 9 and pitfall E37: 4 settings, one call of 500 runs each (rng = 0..3),
+    # h = sigma = 1, 2000 steps; E[x^2] over steps 500 to 2000 is printed as 0.0529 / 0.0504 / 0.0493 / 0.5115 next
+    # to the formula's 0.0526 / 0.0501 / 0.0500 / 0.5135; "keeping the learning rate while raising beta makes the
+    # floor ten times higher"; "0.05 in all three rows"; averaging the plain-SGD iterates: last iterate
+    # E[x^2] = 0.05225, average E[x^2] = 0.00069.
     one_d = cl.objective("x**2/2")
     lrs, betas = np.array([0.1, 0.01, 0.001, 0.1]), np.array([0.0, 0.9, 0.99, 0.9])
-
-    runs = noisy_momentum_runs(one_d, 1.0, lrs, betas, trajectories=500, rng=1)
-    measured = (runs.xs[500:] ** 2).mean(axis=(0, 2, 3))
+    runs = [noisy_momentum_runs(one_d, 1.0, lrs[k : k + 1], betas[k : k + 1], 500, rng=k) for k in range(4)]
+    measured = np.array([(r.xs[500:] ** 2).mean() for r in runs])
     formula = stationary_spread(lrs, betas, 1.0, 1.0)
-    np.testing.assert_allclose(measured, [0.0527, 0.0502, 0.0502, 0.5250], atol=6e-5)  # the printed measurements
+    np.testing.assert_allclose(measured, [0.0529, 0.0504, 0.0493, 0.5115], atol=6e-5)  # the printed measurements
     np.testing.assert_allclose(formula, [0.0526, 0.0501, 0.0500, 0.5135], atol=6e-5)  # the printed formula values
     np.testing.assert_allclose(measured, formula, rtol=0.03)  # Monte Carlo agrees with the formula
     np.testing.assert_allclose(measured[:3], 0.05, atol=0.005)  # E37: 0.05 in the three equal-effective-step rows
     assert 9 < measured[3] / measured[1] < 11  # same beta 0.9, lr x10: floor about ten times higher
 
-    last = (runs.xs[-1, 0] ** 2).mean()
-    averaged = (runs.xs[500:, 0].mean(axis=0) ** 2).mean()
-    assert last == pytest.approx(0.05660, abs=6e-6)
-    assert averaged == pytest.approx(0.00067, abs=6e-6)
+    plain = runs[0].xs[:, 0]
+    last = (plain[-1] ** 2).mean()
+    averaged = (plain[500:].mean(axis=0) ** 2).mean()
+    assert last == pytest.approx(0.05225, abs=6e-6)
+    assert averaged == pytest.approx(0.00069, abs=6e-6)
     # consistent with theory: the last iterate sits at the floor lr/(2 - lr) (500 runs: ~6% sampling error), and
     # the mean of K iterates of x_t = (1 - lr) x_{t-1} - lr xi_t has variance ~ sigma^2 / (h^2 K)
     assert last == pytest.approx(formula[0], rel=0.2)
-    assert averaged == pytest.approx(1 / runs.xs[500:].shape[0], rel=0.2)
+    assert averaged == pytest.approx(1 / plain[500:].shape[0], rel=0.2)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Why momentum accelerates (section 6), beyond quadratics (section 7), escaping minima and saddles (section 8)
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_spectral_radius_is_the_largest_eigenvalue_modulus_of_the_2x2_map():
+    from course_lib import momentum_analysis as ma
+
+    r = np.random.default_rng(0)
+    lr, beta, h = r.uniform(0, 2, 200), r.uniform(0, 0.999, 200), r.uniform(0.1, 3, 200)
+    M = ma.iteration_matrix(lr, beta, h)
+    np.testing.assert_allclose(M, [iteration_matrix(*p) for p in zip(lr, beta, h)])
+    expected = np.abs(np.linalg.eigvals(M)).max(axis=-1)
+    np.testing.assert_allclose(ma.spectral_radius(lr, beta, h), expected, rtol=1e-6, atol=1e-7)
+    for bad in (dict(lr=-1.0, momentum=0.5, curvature=1.0), dict(lr=0.1, momentum=1.5, curvature=1.0)):
+        with pytest.raises(ValueError, match="lr|momentum"):
+            ma.spectral_radius(**bad)
+
+
+def test_above_critical_damping_every_curvature_shrinks_by_sqrt_beta_and_below_it_slower():
+    """Section 6: complex roots (above beta = (1 - sqrt(eta h))^2 on the left branch, below (sqrt(eta h) - 1)^2's
+    mirror on the right) have modulus sqrt(beta) whatever h; real roots (below the curve) have a larger radius."""
+    from course_lib import momentum_analysis as ma
+
+    a = np.linspace(0.01, 3.99, 400)
+    crit = ma.critical_momentum(a)
+    disc = (1 + crit - a) ** 2 - 4 * crit
+    np.testing.assert_allclose(disc, 0, atol=1e-12)
+    for beta in (0.3, 0.7, 0.95):
+        inside = (a > (1 - np.sqrt(beta)) ** 2) & (a < (1 + np.sqrt(beta)) ** 2)
+        radius = ma.spectral_radius(a, beta, 1.0)
+        np.testing.assert_allclose(radius[inside], np.sqrt(beta), rtol=1e-12)  # holds: complex region
+        assert np.all(radius[~inside] > np.sqrt(beta) - 1e-7)  # fails: real roots are slower
+        assert np.all(radius[a < 0.9 * (1 - np.sqrt(beta)) ** 2] > np.sqrt(beta) + 1e-3)
+
+
+def test_stability_region_of_the_map_is_eta_h_below_two_one_plus_beta():
+    from course_lib import momentum_analysis as ma
+
+    lr_h = 0.005 + 0.01 * np.arange(420)
+    betas = np.linspace(0, 0.99, 100)
+    radius = ma.spectral_radius(lr_h, betas[:, None], 1.0)
+    assert np.array_equal(radius < 1, lr_h < 2 * (1 + betas[:, None]))
+    np.testing.assert_allclose(radius[0], np.abs(1 - lr_h))
+
+
+def test_polyak_parameters_solve_the_two_endpoint_equations_and_are_the_best_heavy_ball():
+    """Section 6 / exercise 3: (1 - s)^2 = lr mu and (1 + s)^2 = lr L with s = sqrt(beta); the worst-case rate over
+    [mu, L] is s = (sqrt(k) - 1)/(sqrt(k) + 1), and no (lr, beta) on a fine grid does better."""
+    from course_lib import momentum_analysis as ma
+
+    mu, L = 1.0, 100.0
+    lr, beta = ma.polyak_parameters(mu, L)
+    s = np.sqrt(beta)
+    assert (1 - s) ** 2 == pytest.approx(lr * mu) and (1 + s) ** 2 == pytest.approx(lr * L)
+    assert ma.worst_rate(lr, beta, mu, L) == pytest.approx(9 / 11, abs=1e-6)
+    lrs = np.linspace(0.005, 0.06, 111)[:, None]
+    betas = np.linspace(0.0, 0.95, 96)[None, :]
+    best = ma.worst_rate(lrs, betas, mu, L, points=400).min()
+    assert best >= 9 / 11 - 1e-3
+    assert ma.worst_rate(2 / 101, 0.0, mu, L) == pytest.approx(99 / 101, abs=1e-9)  # GD's rate, the bottom row
+    with pytest.raises(ValueError, match="L"):
+        ma.polyak_parameters(2.0, 1.0)
+    with pytest.raises(ValueError, match="mu"):
+        ma.polyak_parameters(0.0, 1.0)
+
+
+def test_polyak_on_rosenbrock_converges_near_the_minimum_and_diverges_from_far():
+    """Section 7: Polyak's parameters from the Hessian at (1, 1) (mu ~ 0.4, L ~ 1002): from (0.9, 0.8) the heavy
+    ball is at 7.6e-9 after 500 steps (GD with 2/(mu + L): 0.14); from (-1.5, 2) it diverges at step 5 while GD
+    does not. Near the minimum the measured rate matches (sqrt(k) - 1)/(sqrt(k) + 1) (the local theorem)."""
+    from course_lib import momentum_analysis as ma
+
+    rosen = cl.surface("rosenbrock")
+    mu, L = np.linalg.eigvalsh(rosen.hess(np.array([1.0, 1.0])))
+    lr, beta = ma.polyak_parameters(mu, L)
+    starts = np.array([[0.9, 0.8], [-1.5, 2.0]])
+    hb = cl.descend(rosen, SGD(lr=lr, momentum=beta), starts, 500)
+    gd = cl.descend(rosen, SGD(lr=2 / (mu + L)), starts, 500)
+    d_hb, d_gd = np.linalg.norm(hb.x - 1, axis=-1), np.linalg.norm(gd.x - 1, axis=-1)
+    assert d_hb[0] == pytest.approx(7.6e-9, rel=0.02) and not hb.diverged[0]
+    assert d_gd[0] == pytest.approx(0.14, abs=0.005)
+    assert hb.diverged[1] and hb.diverged_at[1] == 5
+    far_h = np.linalg.eigvalsh(rosen.hess(np.array([-1.5, 2.0])))[-1]
+    assert far_h == pytest.approx(2 * L, rel=0.1) and lr * far_h > 2 * (1 + beta)  # "about twice L", unstable
+    assert not gd.diverged[1] and d_gd[1] == pytest.approx(0.037, abs=0.001)
+    # local rate: log-distance slope over steps 200..500 against log((sqrt(k) - 1)/(sqrt(k) + 1))
+    d = np.linalg.norm(hb.xs[:, 0] - 1, axis=-1)
+    slope = np.polyfit(np.arange(200, 501), np.log(d[200:]), 1)[0]
+    k = L / mu
+    assert np.exp(slope) == pytest.approx((np.sqrt(k) - 1) / (np.sqrt(k) + 1), abs=0.01)
+    # Try this (section 7): a valley-floor start at (1.2, 1.44) diverges, (0.5, 0.25) converges; halving lr survives
+    more = cl.descend(rosen, SGD(lr=lr, momentum=beta), np.array([[0.5, 0.25], [1.2, 1.44]]), 500)
+    assert not more.diverged[0] and more.diverged[1]
+    half = cl.descend(rosen, SGD(lr=lr / 2, momentum=beta), starts, 500)
+    assert not half.diverged.any() and np.linalg.norm(half.x[0] - 1) > 100 * d_hb[0]
+
+
+def test_momentum_escapes_a_shallow_minimum_only_when_it_arrives_with_speed():
+    """Section 8 (E10): on the double well, lr 0.02, 3000 steps, starts at rest at the shallow minimum, 1.2, 1.5,
+    2.0, 2.5; beta = 0 never escapes, beta >= 0.8 escapes from 2.0 and 2.5, beta = 0.95 also from 1.5; from rest at
+    the shallow minimum no beta escapes. Try this: from -2.5 with beta 0.95 it stays in the deep well."""
+    well = cl.surface("double_well")
+    starts = np.array([well.minima[1, 0], 1.2, 1.5, 2.0, 2.5])
+    betas = np.array([0.0, 0.5, 0.8, 0.9, 0.95])
+    run = cl.descend(well, SGD(lr=0.02, momentum=betas[:, None, None]), starts[:, None] + np.zeros((5, 5, 1)), 3000)
+    deep = run.x[..., 0] < 0
+    expected = np.array(
+        [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 1, 1], [0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], dtype=bool
+    )
+    assert np.array_equal(deep, expected)
+    assert np.all(np.abs(well.grad(run.x)) < 1e-8)
+    back = cl.descend(well, SGD(lr=0.02, momentum=0.95), [-2.5], 3000)
+    assert back.x[0] < 0
+
+
+def test_momentum_leaves_a_saddle_sooner_but_not_towards_the_deeper_well():
+    """Section 8: f = (x^2 - 1)^2 + 0.3x + y^2 from (x_b + 1e-6, 1): |x - x_b| > 0.5 from step 177 (beta 0),
+    103 (0.5), 58 (0.9); all end in the shallow well near 0.96."""
+    import sympy as sp
+
+    well = cl.surface("double_well")
+    saddle_f = cl.objective("(x**2 - 1)**2 + 0.3*x + y**2")
+    x_b = float(sp.nsolve(sp.diff(well.expr, well.variables[0]), 0.0))
+    np.testing.assert_allclose(saddle_f.grad(np.array([x_b, 0.0])), 0.0, atol=1e-12)
+    assert np.linalg.det(saddle_f.hess(np.array([x_b, 0.0]))) < 0  # a saddle
+    leaves = []
+    for b in (0.0, 0.5, 0.9):
+        xs = cl.descend(saddle_f, SGD(lr=0.02, momentum=b), [x_b + 1e-6, 1.0], 2000).xs
+        leaves.append(int(np.argmax(np.abs(xs[:, 0] - x_b) > 0.5)))
+        assert xs[-1, 0] == pytest.approx(well.minima[1, 0], abs=1e-6)
+    assert leaves == [177, 103, 58]
+
+
+def test_momentum_map_figures_draw_series_in_distinct_styles():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_lib import momentum_analysis as ma
+    from course_lib.viz.momentum_maps import distance_figure, radius_map_figure, rate_profile_figure
+
+    lr_h, betas = 0.005 + 0.01 * np.arange(50), np.linspace(0, 0.9, 10)
+    fig = radius_map_figure(lr_h, betas, ma.spectral_radius(lr_h, betas[:, None], 1.0), marks={"GD": (1.0, 0.0)})
+    assert fig.axes[0].get_xlabel().startswith("ηh")
+    for fig in (
+        rate_profile_figure(np.geomspace(1, 100, 20), {"a": np.ones(20), "b": np.zeros(20)}),
+        distance_figure({"a": np.ones(30), "b": np.ones(30) / 2, "c": np.ones(30) / 4}, title="t"),
+    ):
+        lines = fig.axes[0].get_lines()
+        styles = {(ln.get_linestyle(), ln.get_marker()) for ln in lines}
+        assert len(styles) == len(lines)
+
+
+@pytest.mark.parametrize("beta", [0.25, 0.6, 0.9])
+def test_below_critical_damping_the_slow_root_is_positive_on_the_left_and_negative_on_the_right(beta):
+    # Real roots (discriminant > 0) outside [(1 - sqrt b)^2, (1 + sqrt b)^2]: the dominant root exceeds
+    # sqrt(beta) in modulus; it is positive left of the curve (creeping) and negative right of it (sign flips).
+    # Inside the interval both roots are complex with modulus sqrt(beta).
+    lo, hi = (1 - np.sqrt(beta)) ** 2, (1 + np.sqrt(beta)) ** 2
+    for eta_h, sign in [(0.5 * lo, 1), (0.5 * (lo + hi), 0), ((hi + 2 * (1 + beta)) / 2, -1)]:
+        roots = np.roots([1.0, -(1 + beta - eta_h), beta])
+        top = roots[np.argmax(np.abs(roots))]
+        if sign == 0:
+            assert np.allclose(np.abs(roots), np.sqrt(beta)) and abs(top.imag) > 0
+        else:
+            assert abs(top.imag) < 1e-12 and abs(top) > np.sqrt(beta) + 1e-9 and np.sign(top.real) == sign

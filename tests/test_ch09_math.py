@@ -200,3 +200,208 @@ def test_safeguarded_newton_direction_flips_negative_and_lifts_tiny_curvature():
     # plain Newton's -A^{-1} g is a different (uphill along the negative eigenvector) direction
     newton = Newton(f).step(points, g, Newton(f).init(points))[0] - points
     assert np.abs(newton - step).max() > 1.0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quadratic convergence needs f''(x*) != 0, and the squaring law is a limit (section 3)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _exact_errors(f, x, steps=6):
+    newton_map = sp.simplify(x - f.diff(x) / f.diff(x, 2))
+    errors = [sp.Integer(1)]
+    for _ in range(steps):
+        errors.append(newton_map.subs(x, errors[-1]))
+    return newton_map, errors
+
+
+def test_the_ratio_e_next_over_e_squared_settles_at_f3_over_2f2_when_f2_is_not_zero():
+    x = sp.symbols("x", real=True)
+    f = x**2 / 2 + x**3 / 3
+    newton_map, e = _exact_errors(f, x, 8)
+    assert sp.simplify(newton_map - x**2 / (2 * x + 1)) == 0
+    ratios = [float(e[t + 1] / e[t] ** 2) for t in range(8)]
+    limit = float(f.diff(x, 3).subs(x, 0) / (2 * f.diff(x, 2).subs(x, 0)))
+    assert limit == 1.0
+    assert ratios[0] == pytest.approx(1 / 3) and abs(ratios[0] - limit) > 0.5  # far from the limit at first
+    assert abs(ratios[-1] - limit) < 1e-6  # settled
+    assert all(abs(b - limit) <= abs(a - limit) for a, b in zip(ratios, ratios[1:]))
+
+
+@pytest.mark.parametrize("n", [4, 6, 8])
+def test_at_a_degenerate_minimum_newton_is_only_linear(n):
+    x = sp.symbols("x", real=True)
+    f = x**n / n  # f''(0) = 0
+    newton_map, e = _exact_errors(f, x)
+    rate = sp.Rational(n - 2, n - 1)
+    assert sp.simplify(newton_map - rate * x) == 0  # n = 4: two thirds of the error remain every step
+    assert all(e[t + 1] / e[t] == rate for t in range(6))
+    squared = [e[t + 1] / e[t] ** 2 for t in range(6)]
+    assert all(b > a for a, b in zip(squared, squared[1:]))  # e_{t+1}/e_t^2 grows without bound
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Logistic regression: Newton = Fisher scoring = IRLS (section 5)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_the_logistic_hessian_contains_no_label_and_the_probit_one_does():
+    z, y = sp.symbols("z y", real=True)
+    logistic = sp.log(1 + sp.exp(z)) - y * z  # negative log-likelihood of one example
+    sigma = 1 / (1 + sp.exp(-z))
+    assert sp.simplify(logistic.diff(z) - (sigma - y)) == 0
+    assert not logistic.diff(z, 2).has(y)  # observed = expected information: Newton is Fisher scoring
+    Phi = (1 + sp.erf(z / sp.sqrt(2))) / 2
+    probit = -(y * sp.log(Phi) + (1 - y) * sp.log(1 - Phi))
+    assert probit.diff(z, 2).has(y)  # observed information depends on y: Newton and Fisher scoring differ
+    at = {z: sp.Rational(1, 2)}
+    observed = [probit.diff(z, 2).subs({**at, y: k}).evalf() for k in (0, 1)]
+    assert abs(observed[0] - observed[1]) > 0.1
+
+
+def _notebook_logistic_data():
+    from course_lib import regression
+
+    data_rng = np.random.default_rng(1)
+    X = regression.add_bias(data_rng.normal(size=(500, 2)) + [0.0, 2.0])
+    y = (data_rng.random(500) < 1 / (1 + np.exp(-X @ [1.5, -2.0, 0.5]))).astype(float)
+    return X, y
+
+
+def test_newton_on_logistic_regression_takes_a_handful_of_steps_and_gd_over_a_thousand():
+    from course_lib.second_order import LogisticLoss
+
+    X, y = _notebook_logistic_data()
+    nll = LogisticLoss(X, y)
+    L = np.linalg.eigvalsh(X.T @ X).max() / (4 * len(y))
+    assert np.linalg.eigvalsh(nll.hess(np.zeros(3))).max() <= L * (1 + 1e-12)  # 1/L is a safe step
+    newton = cl.descend(nll, Newton(nll), np.zeros(3), steps=50, tol=1e-8)
+    gd = cl.descend(nll, cl.optimizers.SGD(lr=1 / L), np.zeros(3), steps=20_000, tol=1e-8)
+    assert newton.steps <= 8 and gd.steps > 1000
+    np.testing.assert_allclose(newton.x, gd.x, atol=1e-6)
+    # centring the feature removes most of GD's trouble (the notebook's Try this)
+    Xc = X - [0.0, 2.0, 0.0]
+    nll_c = LogisticLoss(Xc, y)
+    Lc = np.linalg.eigvalsh(Xc.T @ Xc).max() / (4 * len(y))
+    gd_c = cl.descend(nll_c, cl.optimizers.SGD(lr=1 / Lc), np.zeros(3), steps=20_000, tol=1e-8)
+    assert gd_c.steps < gd.steps / 4
+
+
+def test_one_newton_step_is_one_weighted_least_squares_solve():
+    from course_lib.second_order import LogisticLoss
+
+    X, y = _notebook_logistic_data()
+    nll = LogisticLoss(X, y)
+    for w in (np.array([0.5, -0.5, 0.0]), np.array([-1.0, 2.0, 1.0])):
+        p = 1 / (1 + np.exp(-X @ w))
+        weights, working = p * (1 - p), X @ w + (y - p) / (p * (1 - p))
+        irls = np.linalg.solve(X.T @ (weights[:, None] * X), X.T @ (weights * working))
+        np.testing.assert_allclose(w - np.linalg.solve(nll.hess(w), nll.grad(w)), irls, rtol=1e-10)
+
+
+def test_separable_labels_have_no_finite_maximum_likelihood():
+    from course_lib.second_order import LogisticLoss
+
+    X, _ = _notebook_logistic_data()
+    y = (X @ [1.5, -2.0, 0.5] > 0).astype(float)
+    nll = LogisticLoss(X, y)
+    path = cl.descend(nll, Newton(nll), np.zeros(3), steps=30)
+    norms = np.linalg.norm(path.xs, axis=-1)
+    assert norms[-1] > 5 * norms[5] and np.all(np.diff(path.values[~np.isnan(path.values)]) <= 1e-12)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# L-BFGS: the curvature condition, plain against safeguarded Newton (section 6)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_a_wolfe_step_guarantees_positive_curvature_and_an_armijo_step_does_not():
+    from scipy.optimize import line_search
+
+    f = cl.surface("rosenbrock")
+    rng = np.random.default_rng(4)
+    wolfe_checked = 0
+    for _ in range(40):
+        x = rng.uniform([-1.5, -0.5], [1.5, 2.0])
+        p = -f.grad(x) / np.linalg.norm(f.grad(x)) + 0.3 * rng.standard_normal(2)
+        if f.grad(x) @ p >= 0:
+            continue
+        a = line_search(f.value, f.grad, x, p, c2=0.9)[0]
+        if a is None:
+            continue
+        s, y = a * p, f.grad(x + a * p) - f.grad(x)
+        assert s @ y > 0
+        wolfe_checked += 1
+    assert wolfe_checked > 20
+    # the course's LBFGS (Armijo only) meets a pair with s.y <= 0 on Rosenbrock, and skips it
+    path = cl.descend(f, LBFGS(f), [-1.2, 1.0], steps=200, tol=1e-6)
+    sy = np.einsum("ti,ti->t", np.diff(path.xs, axis=0), np.diff(f.grad(path.xs), axis=0))
+    assert (sy <= 0).sum() == 1 and path.steps == 42
+
+
+def test_plain_newton_gambles_on_uphill_steps_and_the_safeguard_refuses_them():
+    f = cl.surface("rosenbrock")
+    plain = cl.descend(f, Newton(f), [-1.2, 1.0], steps=20, tol=1e-6)
+    safe = cl.descend(f, SafeguardedNewton(f), [-1.2, 1.0], steps=100, tol=1e-6)
+    assert plain.steps == 6 and safe.steps == 21
+    rises = np.flatnonzero(np.diff(plain.values) > 0) + 1
+    assert rises.tolist() == [2, 4] and plain.values[2] > 1000
+    assert np.all(np.diff(safe.values) < 0)  # never uphill
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exercises 1-3: the claims each exercise relies on
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_the_squared_error_law_predicts_exercise_ones_step_count_and_a_linear_rate_does_not():
+    x = sp.symbols("x", real=True)
+    f = x**2 / 2 + 5 * x**3 / 3
+    C = f.diff(x, 3).subs(x, 0) / (2 * f.diff(x, 2).subs(x, 0))
+    assert C == 5
+    newton_map = sp.simplify(x - f.diff(x) / f.diff(x, 2))
+    errors = [sp.Rational(1, 50)]
+    for _ in range(6):
+        errors.append(newton_map.subs(x, errors[-1]))
+    first_below = next(t for t, e in enumerate(errors) if e < sp.Rational(1, 10**10))
+    assert first_below == 4
+    assert errors[3] > 5 * sp.Rational(1, 10**10)  # not a near miss: e_3 ≈ 9.3e-10, e_4 ≈ 4.3e-18
+    assert errors[4] < sp.Rational(1, 10**16)
+
+    def predicted(c, ratio=None):
+        e, t = sp.Rational(1, 50), 0
+        while e >= sp.Rational(1, 10**10):
+            e, t = (e * ratio if ratio is not None else c * e**2), t + 1
+        return t
+
+    assert predicted(C) == first_below
+    assert predicted(1) == 3  # forgetting the constant predicts one step too few
+    assert predicted(None, ratio=errors[1] / errors[0]) >= 8  # a linear rate predicts far too many
+    assert abs(float(errors[5] / errors[4] ** 2) - 5) < 1e-6
+
+
+def test_one_newton_step_lands_on_exercise_twos_minimum_and_not_on_a_non_quadratic():
+    x, y = sp.symbols("x y", real=True)
+    f = x**2 + 3 * x * y + 5 * y**2 - 4 * x + 2 * y
+    g = sp.Matrix([f.diff(v) for v in (x, y)])
+    H = sp.hessian(f, (x, y))
+    assert all(ev > 0 for ev in H.eigenvals())  # positive definite: the stationary point is the minimum
+    step = sp.Matrix([1, 1]) - H.inv() * g.subs({x: 1, y: 1})
+    assert list(step) == [sp.Rational(46, 11), sp.Rational(-16, 11)]
+    assert g.subs({x: step[0], y: step[1]}) == sp.zeros(2, 1)  # a second step does not move
+    bumpy = f + x**4 / 10  # not a quadratic: one step from (1, 1) misses the minimum
+    gb = sp.Matrix([bumpy.diff(v) for v in (x, y)])
+    landed = sp.Matrix([1, 1]) - sp.hessian(bumpy, (x, y)).subs({x: 1, y: 1}).inv() * gb.subs({x: 1, y: 1})
+    assert float(gb.subs({x: landed[0], y: landed[1]}).norm()) > 0.1
+
+
+def test_double_well_pairs_pass_the_curvature_condition_where_convex_and_can_fail_across_the_middle():
+    def grad(v):
+        return np.stack([4 * v[..., 0] * (v[..., 0] ** 2 - 1), 2 * v[..., 1]], axis=-1)
+
+    rng = np.random.default_rng(9)
+    old = rng.uniform([1.0, -2.0], [3.0, 2.0], (500, 2))  # both points in x > 1, where 3x² > 1: convex
+    new = rng.uniform([1.0, -2.0], [3.0, 2.0], (500, 2))
+    assert np.all(np.einsum("ki,ki->k", new - old, grad(new) - grad(old)) > 0)
+    x_old, x_new = np.array([0.3, 0.5]), np.array([-0.2, 0.45])  # across the concave middle
+    assert (x_new - x_old) @ (grad(x_new) - grad(x_old)) == pytest.approx(-0.925)

@@ -124,6 +124,8 @@ def test_one_step_lr_accepts_solution():
         (1 / 3, "edge of stability"),
         (0.05, "too small"),
         (0.25, "too large"),
+        (0.167, "close, but"),  # 1/6 read off the explorer's rounded slider
+        (0.166, "close, but"),
         (0.5, "diverge"),
         (0.0, "must be positive"),
         (-0.1, "must be positive"),

@@ -1,10 +1,12 @@
 """Every chapter-02 check accepts the solution file's answer and names each mistake it claims to catch."""
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import course_lib as cl
 from course_lib import checks as check
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
@@ -44,31 +46,57 @@ def test_gradient_by_hand_names_mistakes(wrong, words):
     assert words in fb.message
 
 
-def test_ellipse_steps_accepts_solution_and_closed_form():
-    n = solution("02_ellipse_steps.py")["n_steps"]
-    assert check.ellipse_steps(n).ok
-    # the x-part alone predicts the same count from this start
-    import math
+def part(c, weight, factor, eps=1e-4):
+    """Steps until one coordinate's part of the gradient alone is below eps (a learner's per-coordinate formula)."""
+    return 0 if c == 0 else max(0, math.ceil(math.log(eps / abs(weight * c)) / math.log(factor)))
 
-    assert n == math.ceil(math.log(1e-5 / 2.4) / math.log(0.98))
+
+def closed_form(x0, y0, weights=(6, 2), factors=(0.7, 0.9)):
+    n = np.arange(3000)
+    return int(np.argmax(np.hypot(weights[0] * factors[0] ** n * x0, weights[1] * factors[1] ** n * y0) < 1e-4))
+
+
+def test_steps_needed_accepts_solution_and_matches_descent():
+    steps_needed = solution("02_steps_needed.py")["steps_needed"]
+    fb = check.steps_needed(steps_needed)
+    assert fb.ok, fb.message
+    bowl = cl.objective("3*x**2 + y**2")
+    for start in [(1.0, 1.0), (2.5, 1e-6), (-3.0, 0.002), (0.7, -1.9)]:
+        path = cl.descend(bowl, cl.optimizers.SGD(lr=0.05), x0=list(start), steps=5000, tol=1e-4)
+        assert steps_needed(*start) == path.steps
+
+
+def test_steps_needed_accepts_a_loop_over_the_factors():
+    def loop(x0, y0):
+        n = 0
+        while math.hypot(6 * x0, 2 * y0) >= 1e-4:
+            x0, y0, n = 0.7 * x0, 0.9 * y0, n + 1
+        return n
+
+    assert check.steps_needed(loop).ok
 
 
 @pytest.mark.parametrize(
-    "n, words",
+    "wrong, words",
     [
-        (615, "path.steps"),
-        (613, "one short"),
-        (314, "y-part alone"),
-        (304, "0.96 is the y-factor"),
-        (579, "factors 2 and 4"),
-        (100, "not 100"),
-        (1.5, "whole number"),
+        (lambda a, b: closed_form(a, b) + 1, "one too many"),
+        (lambda a, b: closed_form(a, b) - 1, "one short"),
+        (lambda a, b: closed_form(a, b, factors=(0.85, 0.95)), "1 - 6 lr"),
+        (lambda a, b: closed_form(a, b, weights=(1, 1)), "factors 6 and 2"),
+        (lambda a, b: part(a, 6, 0.7), "right only where x is slow"),
+        (lambda a, b: part(b, 2, 0.9), "take the later"),
+        (lambda a, b: math.ceil(math.log(1e-4 / abs(2 * b)) / math.log(0.9)), "on an axis"),
+        (lambda a, b: max(part(a, 6, 0.7), part(b, 2, 0.9)), "sqrt(a² + b²)"),
+        (lambda a, b: 50, "your count is"),
+        (lambda a, b: 50.5, "whole number"),
+        (lambda a, b: None, "returns None"),
+        (42, "pass your function"),
     ],
 )
-def test_ellipse_steps_names_mistakes(n, words):
-    fb = check.ellipse_steps(n)
+def test_steps_needed_names_mistakes(wrong, words):
+    fb = check.steps_needed(wrong)
     assert not fb.ok
-    assert words in fb.message
+    assert words in fb.message, fb.message
 
 
 def test_steepest_descent_accepts_solution():
@@ -79,10 +107,11 @@ def test_steepest_descent_accepts_solution():
 @pytest.mark.parametrize(
     "u, words",
     [
-        ([-2.0, -4.0], "divide by the norm"),
-        (np.array([2.0, 4.0]) / np.sqrt(20), "ASCENT"),
-        (np.array([-1.0, -1.0]) / np.sqrt(2), "straight at the minimum"),
-        (np.array([-4.0, -2.0]) / np.sqrt(20), "swapped"),
+        ([-2.0, 8.0], "divide by the norm"),
+        (np.array([2.0, -8.0]) / np.sqrt(68), "ASCENT"),
+        (np.array([-1.0, 2.0]) / np.sqrt(5), "straight at the minimum"),
+        (np.array([8.0, -2.0]) / np.sqrt(68), "swapped"),
+        (np.array([-2.0, -4.0]) / np.sqrt(20), "direction at (1, 1)"),  # the gradient printed in section 1
         ([3.0, 0.0], "length 3"),
         ([0.0, -1.0], "negate it"),
         ([1.0, 2.0, 3.0], "two numbers"),

@@ -21,33 +21,46 @@ def run_solution(name):
 def test_all_lists_the_checks():
     from course_lib.checks import ch03
 
-    assert set(ch03.__all__) == {"bowl_one_step_lr", "bowl_two_steps", "largest_stable_lr"}
+    assert set(ch03.__all__) == {"bowl_steps_to_tolerance", "bowl_two_steps", "stability_threshold"}
 
 
-# --- bowl_one_step_lr --------------------------------------------------------------------------------------
+# --- bowl_steps_to_tolerance -------------------------------------------------------------------------------
 
 
-def test_one_step_lr_solution_passes():
-    feedback = check.bowl_one_step_lr(run_solution("03_bowl_one_step_lr.py")["my_lr"])
-    assert feedback.ok and "1/2" in feedback.message
+def test_steps_solution_passes():
+    steps = run_solution("03_steps_from_formula.py")["steps_needed"]
+    assert steps == 6
+    feedback = check.bowl_steps_to_tolerance(steps)
+    assert feedback.ok and "0.04" in feedback.message
+    assert check.bowl_steps_to_tolerance(6.0).ok
+
+
+def test_steps_answer_agrees_with_a_run():
+    path = cl.descend(cl.surface("bowl"), cl.optimizers.SGD(lr=0.4), [0.0, 0.0], 10)
+    assert np.argmax(path.values < 1e-6) == 6
 
 
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (1.0, "bounce"),
-        (0, "never moves"),
-        (1 / 3, "never lands"),
-        (2, "curvature"),
-        (0.25, "halves"),
-        (0.4, "1 - 2*lr = 0.2"),
+        (5, "round UP"),  # floor instead of ceil, or the start value 58 forgotten
+        (7, "one too many"),
+        (12, "SQUARED"),  # f shrinks by 0.2 per step instead of 0.04
+        (11, "SQUARED"),
+        (18, "1 - lr = 0.6"),  # the factor 2 of the gradient dropped
+        (35, "1 - lr = 0.6"),
+        (10, "DISTANCE"),
+        (5.553, "round up"),
+        (5.5, "whole number"),
+        (0, "positive"),
         (None, "replace None"),
-        ("half", "number"),
-        ([0.5, 0.5], "one number"),
+        ("six", "number"),
+        ([6, 6], "one number"),
+        (3, "f_t = 58"),
     ],
 )
-def test_one_step_lr_mistakes(answer, words):
-    feedback = check.bowl_one_step_lr(answer)
+def test_steps_mistakes(answer, words):
+    feedback = check.bowl_steps_to_tolerance(answer)
     assert not feedback.ok
     assert words in feedback.message
 
@@ -88,21 +101,22 @@ def test_two_steps_mistakes(answer, words):
     assert words in feedback.message
 
 
-# --- largest_stable_lr ------------------------------------------------------------------------------------
+# --- stability_threshold ------------------------------------------------------------------------------
 
 
-def test_stable_lr_solution_passes():
-    stable_lr = run_solution("03_largest_stable_lr.py")["stable_lr"]
-    assert check.largest_stable_lr(stable_lr).ok
-    assert check.largest_stable_lr(Fraction(1, 3)).ok
+def test_threshold_solution_passes():
+    threshold = run_solution("03_stability_threshold.py")["threshold_lr"]
+    assert check.stability_threshold(threshold).ok
+    assert check.stability_threshold(Fraction(1, 3)).ok
 
 
-def test_stable_lr_is_really_the_boundary():
+def test_threshold_is_where_convergence_stops():
     quad = cl.objective("2*x**2 + 2*x*y + 2*y**2")
-    lrs = np.array([[0.33], [0.34]])
+    lrs = np.array([[0.33], [1 / 3], [0.34]])
     path = cl.descend(quad, cl.optimizers.SGD(lr=lrs), [1.0, 0.5], 3000)
     assert path.values[-1, 0] < 1e-10
-    assert path.diverged[1]
+    assert path.values[-1, 1] > 0.1  # at the threshold itself: a two-point cycle
+    assert path.diverged[2]
 
 
 @pytest.mark.parametrize(
@@ -113,11 +127,13 @@ def test_stable_lr_is_really_the_boundary():
         (0.25, "best FIXED step"),
         (0.5, "diagonal"),
         (2 / 3, "differentiate twice"),
-        (0.2, "eigenvalues"),
+        (0.33, "still converges"),
+        (0.34, "already diverges"),
+        (0.1, "eigenvalues"),
         (None, "replace None"),
     ],
 )
-def test_stable_lr_mistakes(answer, words):
-    feedback = check.largest_stable_lr(answer)
+def test_threshold_mistakes(answer, words):
+    feedback = check.stability_threshold(answer)
     assert not feedback.ok
     assert words in feedback.message

@@ -22,73 +22,88 @@ def run_solution(name):
 def test_all_lists_the_checks():
     from course_lib.checks import ch04
 
-    assert set(ch04.__all__) == {"half_sse_gradient", "bias_column", "regression_stable_lr"}
+    assert set(ch04.__all__) == {"weighted_half_sse_gradient", "shifted_feature_fit", "mse_stability_threshold"}
 
 
-# --- half_sse_gradient -------------------------------------------------------------------------------------
+# --- weighted_half_sse_gradient ----------------------------------------------------------------------------
 
 
-def test_gradient_solution_passes():
-    feedback = check.half_sse_gradient(run_solution("04_half_sse_gradient.py")["my_half_sse_grad"])
+def test_weighted_gradient_solution_passes():
+    feedback = check.weighted_half_sse_gradient(run_solution("04_weighted_gradient.py")["my_weighted_grad"])
     assert feedback.ok
 
 
+def _r(X, y, b):
+    return y - X @ b
+
+
 @pytest.mark.parametrize(
     "fn, words",
     [
-        (lambda X, y, b: X.T @ (y - X @ b), "gradient ascent"),  # missing minus sign
-        (lambda X, y, b: -X @ (y - X @ b), "X.T @ r"),  # missing transpose: shape error
-        (lambda X, y, b: -(2 / len(y)) * X.T @ (y - X @ b), "MSE gradient"),
-        (lambda X, y, b: -2 * X.T @ (y - X @ b), "full SSE"),
-        (lambda X, y, b: -X.T @ (y - X @ b) / len(y), "divided by n"),
-        (lambda X, y, b: (2 / len(y)) * X.T @ (y - X @ b), "flipped sign"),
-        (lambda X, y, b: np.zeros_like(b), "zeros"),
-        (lambda X, y, b: (-X.T @ (y - X @ b))[:, None], "flat vector"),
-        (lambda X, y, b: -X.T @ (y - X @ b) + 1.0, "largest difference"),
-        (lambda X, y, b: None, "return"),
-        (lambda X, y, b: 1 / 0, "ZeroDivisionError"),
+        (lambda X, y, w, b: X.T @ (w * _r(X, y, b)), "sign is flipped"),
+        (lambda X, y, w, b: -X @ (w * _r(X, y, b)), "X.T @ r"),  # missing transpose: shape error
+        (lambda X, y, w, b: -(X.T @ _r(X, y, b)) * w, "EXAMPLES"),  # weights applied after the sum
+        (lambda X, y, w, b: -X.T @ _r(X, y, b), "weights are missing"),
+        (lambda X, y, w, b: -X.T @ (w**2 * _r(X, y, b)), "squared"),
+        (lambda X, y, w, b: -X.T @ (np.sqrt(w) * _r(X, y, b)), "linearly"),
+        (lambda X, y, w, b: -2 * X.T @ (w * _r(X, y, b)), "1/2 in front cancels"),
+        (lambda X, y, w, b: -X.T @ (w * _r(X, y, b)) / len(y), "divided by n"),
+        (lambda X, y, w, b: -(2 / len(y)) * X.T @ (w * _r(X, y, b)), "MSE factor"),
+        (lambda X, y, w, b: -X.T @ (w * _r(X, y, b)) / w.sum(), "weighted MEAN"),
+        (lambda X, y, w, b: np.zeros_like(b), "zeros"),
+        (lambda X, y, w, b: (-X.T @ (w * _r(X, y, b)))[:, None], "flat vector"),
+        (lambda X, y, w, b: -X.T @ (w * _r(X, y, b)) + 1.0, "largest difference"),
+        (lambda X, y, w, b: None, "return"),
+        (lambda X, y, w, b: 1 / 0, "ZeroDivisionError"),
         ("not a function", "function itself"),
     ],
 )
-def test_gradient_mistakes(fn, words):
-    feedback = check.half_sse_gradient(fn)
+def test_weighted_gradient_mistakes(fn, words):
+    feedback = check.weighted_half_sse_gradient(fn)
     assert not feedback.ok
     assert words in feedback.message
 
 
-# --- bias_column -------------------------------------------------------------------------------------------
+# --- shifted_feature_fit -----------------------------------------------------------------------------------
 
 
-def test_bias_solution_passes():
-    assert check.bias_column(run_solution("04_bias_column.py")["my_add_bias"]).ok
-    assert check.bias_column(regression.add_bias).ok
+def test_shifted_feature_solution_passes_and_matches_a_fit():
+    X, y = regression.seed_data()
+    answer = run_solution("04_shifted_feature.py")["shifted_fit"]
+    assert check.shifted_feature_fit(answer).ok
+    fitted = np.linalg.lstsq(regression.add_bias(X + [10.0, 0.0]), y, rcond=None)[0]
+    assert check.shifted_feature_fit(fitted).ok  # what a fit of the shifted data returns
+    np.testing.assert_allclose(fitted, answer, atol=1e-9)
 
 
 @pytest.mark.parametrize(
-    "fn, words",
+    "answer, words",
     [
-        (lambda X: X, "unchanged"),
-        (lambda X: np.hstack([np.ones((len(X), 1)), X]), "FIRST"),
-        (lambda X: np.vstack([X, np.ones((1, X.shape[1]))]), "ROW"),
-        (lambda X: np.hstack([X, np.zeros((len(X), 1))]), "zeros"),
-        (lambda X: np.hstack([X, np.ones((len(X), 2))]), "shape (5, 3)"),
-        (lambda X: np.hstack([2 * X, np.ones((len(X), 1))]), "keep X's columns"),
+        ([1, 2, 3], "absorb"),
+        ([1, 2, 13], "CANCEL"),
+        ([-7, 1, 2], "LAST"),
+        ([1, 2, -17], "FIRST feature"),
+        ([-9, 2, 3], "slope"),
+        ([11, 2, 3], "slope"),
+        ([2, 2, -7], "same prediction"),
+        ([1, 2], "shape (2,)"),
+        (None, "replace None"),
     ],
 )
-def test_bias_mistakes(fn, words):
-    feedback = check.bias_column(fn)
+def test_shifted_feature_mistakes(answer, words):
+    feedback = check.shifted_feature_fit(answer)
     assert not feedback.ok
     assert words in feedback.message
 
 
-# --- regression_stable_lr ----------------------------------------------------------------------------------
+# --- mse_stability_threshold -------------------------------------------------------------------------------
 
 
-def test_stable_lr_solution_passes():
-    stable_lr = run_solution("04_regression_stable_lr.py")["stable_lr"]
-    assert abs(stable_lr - 0.06396) < 1e-4
-    assert check.regression_stable_lr(stable_lr).ok
-    assert check.regression_stable_lr(0.064).ok  # rounded to three digits is accepted
+def test_threshold_solution_passes():
+    threshold = run_solution("04_mse_stability_threshold.py")["mse_threshold"]
+    assert abs(threshold - 0.12792) < 1e-4
+    assert check.mse_stability_threshold(threshold).ok
+    assert check.mse_stability_threshold(0.128).ok  # rounded to three digits is accepted
 
 
 def _eig(with_bias=True):
@@ -100,17 +115,20 @@ def _eig(with_bias=True):
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (2 / _eig()[0], "lambda_min"),
-        (1 / _eig()[-1], "half the limit"),
-        (2 / (0.5 * _eig()[-1]), "MSE"),
-        (2 / _eig(with_bias=False)[-1], "WITHOUT the bias"),
-        (2 / (_eig()[0] + _eig()[-1]), "best fixed step"),
-        (0.01, "eigenvalues"),
+        (2 / _eig()[-1], "half-SSE"),  # the threshold printed in the chapter, for the other loss
+        (1 / _eig()[-1], "full SSE"),
+        (8 / _eig()[-1], "keeps a 2"),
+        (4 / _eig()[0], "SMALLEST"),
+        (4 / _eig(with_bias=False)[-1], "WITHOUT the bias"),
+        (4 / (_eig()[0] + _eig()[-1]), "best fixed step"),
+        (0.02, "same steps"),
+        (0.12, "still converges"),
+        (0.3, "eigenvalues"),
         (None, "replace None"),
         ([0.1, 0.2], "one number"),
     ],
 )
-def test_stable_lr_mistakes(answer, words):
-    feedback = check.regression_stable_lr(answer)
+def test_threshold_mistakes(answer, words):
+    feedback = check.mse_stability_threshold(answer)
     assert not feedback.ok
     assert words in feedback.message

@@ -121,6 +121,8 @@ def good_m(mu, L):
         (lambda mu, L: (2 / (mu + L), good_m(mu, L)), "plain gradient descent"),
         (lambda mu, L: (1 / L, good_m(mu, L)), "safe step"),
         (lambda mu, L: (1 / (np.sqrt(L) + np.sqrt(mu)) ** 2, good_m(mu, L)), "factor 4"),
+        (lambda mu, L: (4 / (L + mu), good_m(mu, L)), "lr uses L and mu"),
+        (lambda mu, L: (good_lr(mu, L), ((np.sqrt(L) + np.sqrt(mu)) / (np.sqrt(L) - np.sqrt(mu))) ** 2), "inverted"),
         (lambda mu, L: (0.5, 0.5), "lr should be"),
         (lambda mu, L: good_lr(mu, L), "pair"),
         (lambda mu, L: (None, 0.5), "nan"),

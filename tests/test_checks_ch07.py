@@ -90,8 +90,28 @@ def test_adam_update_names_mistakes(wrong, words):
 
 def test_bias_correction_accepts_solution():
     ns = solution("07_bias_correction.py")
-    fb = check.bias_correction(ns["one_minus"], ns["factor"])
+    fb = check.bias_correction(ns["one_minus"], ns["factor"], ns["t_v"])
     assert fb.ok, fb.message
+    assert ns["t_v"] == 4613
+    assert 1 / (1 - 0.999**4613) < 1.01 <= 1 / (1 - 0.999**4612)  # the first such t, computed directly
+    assert check.bias_correction(ns["one_minus"], ns["factor"]).ok  # t_v stays optional
+
+
+@pytest.mark.parametrize(
+    "t_v, words",
+    [
+        (44, "the answer for m"),
+        (4612, "off by one"),
+        (4612.81, "round up"),
+        (4603, "not b**t < 0.01"),
+        (100, "solve 1 / (1 - 0.999**t) < 1.01"),
+        ("4613", "one whole number"),
+    ],
+)
+def test_bias_correction_names_t_v_mistakes(t_v, words):
+    fb = check.bias_correction(1 - 0.9**TS, 1 / (1 - 0.9**TS), t_v)
+    assert not fb.ok
+    assert words in fb.message, fb.message
 
 
 TS = np.array([1, 2, 5, 10, 100])

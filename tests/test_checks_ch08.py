@@ -24,13 +24,15 @@ def test_l2_coefficient_accepts_solution():
 @pytest.mark.parametrize(
     "answer, words",
     [
+        (0.001 / 0.05, "without momentum"),
+        (0.001 / (0.05 * 0.1), "upside down"),
+        (0.001 * 0.9 / 0.05, "beta where 1 - beta"),
         (0.001, "same number"),
-        (0.001 * 0.05, "multiplied by lr"),
-        (0.05 / 0.001, "upside down"),
-        (0.001 / 0.1, "no factor 2"),
-        ([0.02, 0.02], "one number"),
+        (0.001 * 0.1, "divide by lr"),
+        (0.001 * 0.1 * 0.05, "multiplied by lr"),
+        ([0.002, 0.002], "one number"),
         ("x", "number"),
-        (3.0, "match the coefficients"),
+        (3.0, "fixed point"),
     ],
 )
 def test_l2_coefficient_names_mistakes(answer, words):
@@ -41,8 +43,10 @@ def test_l2_coefficient_names_mistakes(answer, words):
 
 def make_adamw(mode):
     def update(x, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
-        if mode == "l2":
+        if mode in ("l2", "both"):
             g = g + weight_decay * x
+        if mode == "both":
+            x = x * (1 - lr * weight_decay)
         if mode == "seed":
             x = x * (1 - weight_decay)
         if mode == "sign":
@@ -60,6 +64,12 @@ def make_adamw(mode):
     return update
 
 
+def test_adamw_update_starter_is_adam_with_l2():
+    notebook = (SOLUTIONS.parent / "08_weight_decay.ipynb").read_text()
+    assert "g = g + weight_decay * x  # L2" in notebook  # the exercise starts from torch's Adam(weight_decay)
+    assert check.adamw_update(make_adamw("l2")).message.count("Adam with L2") == 1
+
+
 def test_adamw_update_accepts_solution():
     fb = check.adamw_update(solution("08_adamw_update.py")["adamw_update"])
     assert fb.ok, fb.message
@@ -72,6 +82,7 @@ def test_adamw_update_accepts_solution():
         (make_adamw("l2"), "Adam with L2"),
         (make_adamw("seed"), "multiplies the decay by lr"),
         (make_adamw("after"), "BEFORE"),
+        (make_adamw("both"), "so is the L2 term"),
         (make_adamw("sign"), "towards 0"),
         (lambda x, g, m, v, t, **k: x, "three things"),
         (lambda x, g, m, v, t, **k: 1 / 0, "ZeroDivisionError"),
@@ -96,30 +107,36 @@ def test_adamw_update_right_x_wrong_moments():
     assert not fb.ok and "m_new or v_new" in fb.message
 
 
-def test_decay_per_coordinate_accepts_solution():
-    ns = solution("08_decay_per_coordinate.py")
-    fb = check.decay_per_coordinate(ns["rates"], ns["less_decayed"])
+def test_settling_point_accepts_solution_and_the_refined_root():
+    ns = solution("08_settling_point.py")
+    fb = check.settling_point(ns["settle"], ns["more_decayed"])
     assert fb.ok, fb.message
-    assert check.decay_per_coordinate(ns["rates"], 0).ok
+    from course_lib.noise import adamw_settling_point
+
+    assert check.settling_point(adamw_settling_point(0.2, [5.0, 0.5]), "x").ok
+    assert check.settling_point(ns["settle"], 0).ok
 
 
-RIGHT = np.array([1e-4, 1e-2])
+LAM, SIGMA = 0.2, np.array([5.0, 0.5])
 
 
 @pytest.mark.parametrize(
-    "rates, choice, words",
+    "settle, choice, words",
     [
-        (np.array([1e-3, 1e-3]), "x", "AdamW's rate"),
-        (np.array([1e-5, 1e-1]), "x", "square ROOT"),
-        (np.array([1e-2, 1e-4]), "x", "does not multiply"),
-        (np.array([1e-2, 1.0]), "x", "multiplied by lr"),
-        (np.array([5.0, 5.0]), "x", "lr * lambda / sqrt(v_hat)"),
-        (RIGHT, "y", "smaller rate"),
-        (RIGHT, "z", '"x" or "y"'),
+        (np.full(2, 1 / 1.2), "x", "Adam + L2"),
+        (1 / (1 + LAM / SIGMA), "x", "divided by sigma"),
+        (1 / (1 + LAM * SIGMA**2), "x", "not sigma**2"),
+        (1 / (1 + SIGMA), "x", "lambda is missing"),
+        (1 - LAM * SIGMA, "x", "first term"),
+        (LAM * SIGMA / (1 + LAM * SIGMA), "x", "how far"),
+        (np.array([0.3, 0.3]), "x", "solve for x_i"),
+        (1 / (1 + LAM * SIGMA), "y", "more decayed"),
+        (1 / (1 + LAM * SIGMA), "z", '"x" or "y"'),
         (np.ones(3), "x", "shape (2,)"),
+        ("abc", "x", "number"),
     ],
 )
-def test_decay_per_coordinate_names_mistakes(rates, choice, words):
-    fb = check.decay_per_coordinate(rates, choice)
+def test_settling_point_names_mistakes(settle, choice, words):
+    fb = check.settling_point(settle, choice)
     assert not fb.ok
     assert words in fb.message, fb.message

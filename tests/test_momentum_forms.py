@@ -219,3 +219,30 @@ def test_against_torch():
     np.testing.assert_allclose(nag, torch_run(40, lr=0.1, momentum=0.7, nesterov=True), rtol=0, atol=1e-12)
     ema = cl.descend(f, EMAMomentum(lr=0.1, beta=0.7), X0, steps=40).xs
     np.testing.assert_allclose(ema, torch_run(40, lr=0.1 * 0.3, momentum=0.7), rtol=0, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The velocity forms of notebooks/06_momentum.ipynb (sections 1 and 5)
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_velocity_form_is_torch_form_with_v_equal_minus_lr_times_buffer():
+    f = cl.surface("ill_conditioned")
+    lr, beta = 0.07, 0.7
+    torch_xs = cl.descend(f, SGD(lr=lr, momentum=beta), [-9.0, 1.5], 40).xs
+    x, v, xs = np.array([-9.0, 1.5]), np.zeros(2), [np.array([-9.0, 1.5])]
+    for _ in range(40):
+        v = beta * v - lr * f.grad(x)
+        x = x + v
+        xs.append(x)
+    np.testing.assert_allclose(np.array(xs), torch_xs, rtol=1e-12, atol=1e-12)
+
+
+def test_nesterov_velocity_form_look_ahead_points_are_torchs_iterates():
+    rosen = cl.surface("rosenbrock")
+    t_form = cl.descend(rosen, SGD(lr=1e-3, momentum=0.9, nesterov=True), [-1.5, 2.0], 500).xs
+    x, v = np.array([-1.5, 2.0]), np.zeros(2)
+    for t in range(500):
+        v = 0.9 * v - 1e-3 * rosen.grad(x + 0.9 * v)
+        x = x + v
+        np.testing.assert_allclose(x + 0.9 * v, t_form[t + 1], rtol=1e-10, atol=1e-12)

@@ -95,6 +95,51 @@ def test_no_errors_and_no_warnings_in_outputs(notebook):
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
+# A number below 1e-12 written with its digits (8.9e-15, 1.7763568394002505e-15): at that size a computed quantity
+# is round-off, and its digits change with the CPU's BLAS kernels and SIMD loops. Print a bound (< 1e-12) or a
+# verdict instead. A bare power of ten (1e-13, an input such as a step size h) is not a computed digit string (a
+# computed 1e-16 printed with one digit slips through: that is what the cross-machine run is for).
+ROUND_OFF_DIGITS = re.compile(r"(?<![<≤\w.])(?<![<≤] )[-+]?(?:\d\.\d+|[2-9])e-(?:1[3-9]|[2-9]\d|\d{3})\b")
+
+
+def output_texts(cell):
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            yield out.text
+        elif out.output_type in ("execute_result", "display_data"):
+            data = out.get("data", {})
+            if WIDGET_VIEW not in data:
+                yield data.get("text/plain", "")
+
+
+def test_no_round_off_digits_in_stored_outputs(notebook):
+    path, nb = notebook
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for text in output_texts(cell):
+            for match in ROUND_OFF_DIGITS.finditer(text):
+                line = text[text.rfind("\n", 0, match.start()) + 1 : text.find("\n", match.end()) % (len(text) + 1)]
+                problems.append(f"cell {index}: {match.group()} in {line.strip()[:100]!r}")
+    assert not problems, f"{path.name} prints round-off digits (print a bound instead):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("max|beta - beta*| after 3000 steps = 8.9e-15", True),
+        ("largest difference: 8.881784197001252e-16", True),
+        ("reaches x = -3.7e-21 in 7 steps", True),
+        ("max |difference| < 1e-12", False),
+        ("error below 1e-13 (round-off)", False),
+        ("h = 1e-13: error 2.4e-03", False),
+        ("distance 1.9e-11", False),
+        ("max |difference| over the whole path: 6e-16", True),
+    ],
+)
+def test_round_off_pattern(text, flagged):
+    assert bool(ROUND_OFF_DIGITS.search(text)) is flagged
+
+
 def test_first_cell_is_a_title(notebook):
     path, nb = notebook
     first = nb.cells[0]

@@ -180,3 +180,69 @@ def test_a_bad_value_for_the_line_search_names_the_parameter(bad):
         return
     with pytest.raises(ValueError, match="value"):
         opt.step(x, f.grad(x), opt.init(x), value=bad)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# LogisticLoss: the problem on which Newton is Fisher scoring
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _logistic():
+    from course_lib.second_order import LogisticLoss
+
+    rng = np.random.default_rng(7)
+    X = np.column_stack([rng.normal(size=(60, 2)), np.ones(60)])
+    y = (rng.random(60) < 0.5).astype(float)
+    return LogisticLoss(X, y), X, y
+
+
+def test_logistic_loss_value_gradient_and_hessian_agree_with_finite_differences():
+    nll, X, y = _logistic()
+    w = np.array([0.3, -0.7, 0.2])
+    z = X @ w
+    assert nll.value(w) == pytest.approx(np.mean(np.log1p(np.exp(z)) - y * z), rel=1e-12)
+    h = 1e-6
+    eye = np.eye(3)
+    fd_grad = np.array([(nll.value(w + h * e) - nll.value(w - h * e)) / (2 * h) for e in eye])
+    np.testing.assert_allclose(nll.grad(w), fd_grad, rtol=1e-6, atol=1e-9)
+    fd_hess = np.array([(nll.grad(w + h * e) - nll.grad(w - h * e)) / (2 * h) for e in eye])
+    np.testing.assert_allclose(nll.hess(w), fd_hess, rtol=1e-5, atol=1e-8)
+    value, grad = nll.value_and_grad(w)
+    assert value == nll.value(w) and np.array_equal(grad, nll.grad(w))
+
+
+def test_logistic_loss_evaluates_batches_and_survives_huge_logits():
+    nll, _, _ = _logistic()
+    W = np.array([[[0.3, -0.7, 0.2], [1.0, 1.0, 1.0]], [[0.0, 0.0, 0.0], [1e3, -1e3, 0.0]]])
+    assert nll.value(W).shape == (2, 2) and nll.grad(W).shape == (2, 2, 3) and nll.hess(W).shape == (2, 2, 3, 3)
+    for idx in np.ndindex(2, 2):
+        assert nll.value(W)[idx] == pytest.approx(nll.value(W[idx]), rel=1e-12)
+        np.testing.assert_allclose(nll.hess(W)[idx], nll.hess(W[idx]), rtol=1e-12)
+    assert np.all(np.isfinite(nll.value(W))) and np.all(np.isfinite(nll.grad(W)))
+    assert nll.value(np.zeros(3)) == pytest.approx(np.log(2))
+
+
+def test_newton_on_the_logistic_loss_matches_scipy():
+    from scipy.optimize import minimize
+
+    nll, _, _ = _logistic()
+    path = cl.descend(nll, Newton(nll), np.zeros(3), steps=30, tol=1e-10)
+    reference = minimize(nll.value, np.zeros(3), jac=nll.grad, method="BFGS", options={"gtol": 1e-10})
+    np.testing.assert_allclose(path.x, reference.x, atol=1e-6)
+    assert path.steps < 10
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (np.ones(5), np.ones(5), "X"),
+        (np.ones((5, 2)), np.ones(4), "y"),
+        (np.ones((5, 2)), np.full(5, 0.5), "y"),
+        (np.full((5, 2), np.nan), np.ones(5), "X"),
+    ],
+)
+def test_logistic_loss_names_bad_data(X, y, match):
+    from course_lib.second_order import LogisticLoss
+
+    with pytest.raises(ValueError, match=match):
+        LogisticLoss(X, y)

@@ -177,3 +177,56 @@ def test_sweep_broadcasts_from_a_single_start():
     for i, lr in enumerate(lrs[:, 0]):
         reference = torch_run("Adam", {"lr": float(lr)}, "ellipse", STARTS["ellipse"], 20)
         np.testing.assert_allclose(path.xs[-1, i], reference, rtol=RTOL, atol=ATOL)
+
+
+# AMSGrad (taught in chapter 07): the running maximum of v, against torch's amsgrad=True.
+AMSGRAD_CONFIGS = [
+    ("Adam", {"lr": 1e-2, "amsgrad": True}),
+    ("Adam", {"lr": 5e-2, "betas": (0.5, 0.9), "eps": 1e-6, "amsgrad": True}),
+    ("Adam", {"lr": 1e-2, "weight_decay": 0.1, "amsgrad": True}),
+    ("AdamW", {"lr": 1e-2, "amsgrad": True}),
+    ("AdamW", {"lr": 5e-2, "betas": (0.5, 0.9), "weight_decay": 0.5, "amsgrad": True}),
+]
+
+
+@pytest.mark.parametrize("surface", sorted(TORCH_FORMULAS))
+@pytest.mark.parametrize("config", AMSGRAD_CONFIGS, ids=[config_id(c) for c in AMSGRAD_CONFIGS])
+def test_amsgrad_matches_torch(config, surface):
+    name, kwargs = config
+    f = cl.surface(surface)
+    ours = getattr(opt_lib, name)(**kwargs)
+    x = np.array(STARTS[surface])
+    state = ours.init(x)
+    param = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    reference = torch_optimizer(name, kwargs, param)
+    for step in range(STEPS):
+        g = f.grad(x)
+        param.grad = torch.tensor(g, dtype=torch.float64)
+        reference.step()
+        x, state = ours.step(x, g, state)
+        np.testing.assert_allclose(x, param.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"step {step + 1}")
+    torch_state = reference.state[param]
+    np.testing.assert_allclose(state.v_max, torch_state["max_exp_avg_sq"].numpy(), rtol=RTOL, atol=ATOL)
+
+
+def test_amsgrad_differs_from_adam_once_v_falls():
+    """The two agree while v only grows; after a large gradient is followed by small ones they part."""
+    grads = [np.array([10.0])] + [np.array([0.1])] * 20
+    runs = {}
+    for amsgrad in (False, True):
+        opt = opt_lib.Adam(lr=0.1, betas=(0.9, 0.9), amsgrad=amsgrad)
+        x, state, xs = np.zeros(1), opt.init(np.zeros(1)), []
+        for g in grads:
+            x, state = opt.step(x, g, state)
+            xs.append(x[0])
+        runs[amsgrad] = np.array(xs)
+    assert runs[False][0] == runs[True][0]
+    assert abs(runs[False][-1] - runs[True][-1]) > 1e-2
+
+
+@pytest.mark.parametrize("variant", ["SeedAdam", "AdamEpsInRoot"])
+def test_amsgrad_is_refused_by_teaching_variants(variant):
+    with pytest.raises(ValueError, match="amsgrad"):
+        getattr(opt_lib, variant)(amsgrad=True)
+    with pytest.raises(ValueError, match="amsgrad"):
+        opt_lib.Adam(amsgrad="yes")

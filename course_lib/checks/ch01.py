@@ -153,6 +153,11 @@ def one_step_lr(lr, a=3.0, b=-12.0):
         return correct(f"lr = 1/f'' = 1/{curvature:g}: from x = 0 one step lands on x* = {x_star:g}, from any start.")
     if lr <= 0:
         return hint("the learning rate must be positive; lr = 0 never moves and lr < 0 climbs.")
+    if math.isclose(lr, best, rel_tol=1e-2):
+        return hint(
+            f"close, but from x = 0 you land at {landing:.6g}, not exactly at x* = {x_star:g}: one step needs "
+            "lr = 1/f'' exactly (a slider shows it rounded to a few digits); write it as a fraction."
+        )
     if math.isclose(lr, 1 / a, rel_tol=1e-6):
         return hint(
             f"lr = 1/a = 2/f'' is the edge of stability: it jumps from x = 0 to {landing:g} and back. "

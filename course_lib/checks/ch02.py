@@ -9,7 +9,7 @@ import sympy as sp
 
 from ._feedback import Feedback, as_array, call, correct, hint
 
-__all__ = ["GRADIENT_EXERCISE", "gradient_by_hand", "ellipse_steps", "steepest_descent_direction"]
+__all__ = ["GRADIENT_EXERCISE", "gradient_by_hand", "steps_needed", "steepest_descent_direction"]
 
 _x, _y = sp.symbols("x y", real=True)
 #: The function of the gradient exercise: f(x, y) = x**2 y + 3 y**2 - 2 x.
@@ -70,43 +70,96 @@ def gradient_by_hand(fn):
     return correct("your gradient matches SymPy's at five random points.")
 
 
-def _ellipse_count(x0, y0, lr, eps, weights=(2.0, 4.0), factors=None):
-    """First n with ||(2 x_n, 4 y_n)|| <= eps, x_n = (1-2lr)**n x0, y_n = (1-4lr)**n y0."""
-    qx, qy = factors if factors is not None else (1 - 2 * lr, 1 - 4 * lr)
-    n = np.arange(20000)
-    norms = np.hypot(weights[0] * qx**n * x0, weights[1] * qy**n * y0)
-    return int(np.argmax(norms <= eps))
+# The transfer exercise: f(x, y) = 3 x**2 + y**2, so grad f = (6x, 2y); lr 0.05, tolerance 1e-4. The starts the
+# check tries come in groups: y is the slow coordinate (factor 0.9 against 0.7), x is the slow one
+# (y0 tiny or 0), and one start where both parts are below eps one step before the norm is.
+_Y_SLOW = ((1.0, 1.0), (-2.0, 0.5), (0.3, -2.5), (0.0, 1.5))
+_X_SLOW = ((2.5, 1e-6), (2.0, 0.0))
+_BOTH = ((-3.0, 0.002),)
 
 
-def ellipse_steps(n, x0=(-1.2, 0.9), lr=0.01, eps=1e-5):
-    """Check the number of steps of gradient descent on x**2 + 2y**2 until ||∇f|| <= eps."""
-    value = as_array(n, "n")
-    if not isinstance(value, np.ndarray):
-        return value
-    if value.ndim != 0 or value != np.round(value):
-        return hint("the answer is a whole number of steps.")
-    n = int(value)
-    a, b = x0
-    right = _ellipse_count(a, b, lr, eps)
-    if n == right:
-        return correct(f"{right} steps; the x-coordinate (factor {1 - 2 * lr:g}) is the slow one and sets the count.")
-    if n == right + 1:
-        return hint("one too many: len(path.xs) counts the start too; the number of steps is path.steps.")
-    if n == right - 1:
-        return hint("one short: stop at the first step where the norm is <= eps, not just before it.")
-    y_only = math.ceil(math.log(eps / (4 * abs(b))) / math.log(1 - 4 * lr))
-    both_by_x = math.ceil(math.log(eps / abs(2 * a)) / math.log(1 - 4 * lr))
-    no_weights = _ellipse_count(a, b, lr, eps, weights=(1.0, 1.0))
-    if n == y_only:
-        return hint("that is when the y-part alone is small; the x-part shrinks more slowly (0.98 vs 0.96 per step).")
-    if n == both_by_x:
-        return hint("x shrinks by 1 - 2 lr = 0.98 per step (∂²f/∂x² = 2); 0.96 is the y-factor.")
-    if n == no_weights:
-        return hint("the rule is on the gradient (2x, 4y), not on the point (x, y): keep the factors 2 and 4.")
-    return hint(f"not {n}: run cl.descend(..., tol=eps) and read path.steps, or solve 2|x0| 0.98**n <= eps.")
+def _norm_count(x0, y0, weights=(6.0, 2.0), factors=None, lr=0.05, eps=1e-4):
+    """Steps of gradient descent until ||(w_x x_t, w_y y_t)|| < eps, iterating the update itself (as descend does)."""
+    wx, wy = weights
+    qx, qy = factors if factors is not None else (1 - wx * lr, 1 - wy * lr)
+    x, y, n = float(x0), float(y0), 0
+    while math.hypot(wx * x, wy * y) >= eps:
+        x, y, n = qx * x, qy * y, n + 1
+        if n > 100_000:
+            return None
+    return n
 
 
-def steepest_descent_direction(u, point=(1.0, 1.0)):
+def steps_needed(fn):
+    """Check ``fn(x0, y0)``: the number of steps of gradient descent on 3x**2 + y**2 (lr 0.05) from ``(x0, y0)``
+    until ||grad f|| < 1e-4, tried on starts where y, then x, is the slow coordinate."""
+    if not callable(fn):
+        return hint(f"pass your function itself (without calling it), got a {type(fn).__name__}.")
+    starts = _Y_SLOW + _X_SLOW + _BOTH
+    answers = []
+    for x0, y0 in starts:
+        value = call(fn, x0, y0)
+        if isinstance(value, Feedback):
+            if 0.0 in (x0, y0):
+                return hint(
+                    f"your function fails at the start ({x0:g}, {y0:g}), on an axis: that coordinate's part of the "
+                    f"gradient is 0 from the start and needs no steps (its logarithm is undefined). ({value.message})"
+                )
+            return value
+        if value is None:
+            return hint("your function returns None: add a `return` line.")
+        value = as_array(value, "the returned count")
+        if not isinstance(value, np.ndarray):
+            return value
+        if value.ndim != 0 or value != np.round(value):
+            return hint(f"the answer is a whole number of steps; from ({x0:g}, {y0:g}) you returned {value}.")
+        answers.append(int(value))
+    right = [_norm_count(*start) for start in starts]
+    if answers == right:
+        return correct(
+            "your counts match descent from every start: on this bowl y (factor 0.9) is usually the slow "
+            "coordinate, x (factor 0.7) only when y0 is tiny, and the norm combines both parts."
+        )
+    got = dict(zip(starts, answers, strict=True))
+    want = dict(zip(starts, right, strict=True))
+    if all(got[s] == want[s] + 1 for s in starts):
+        return hint("one too many everywhere: count the steps (updates), not the points; the start is step 0.")
+    if all(got[s] == want[s] - 1 for s in starts):
+        return hint("one short everywhere: stop at the first step where the norm is below eps, not just before it.")
+    if answers == [_norm_count(*s, factors=(1 - 3 * 0.05, 1 - 0.05)) for s in starts]:
+        return hint(
+            "the factors are 1 - lr * (second derivative): 1 - 6 lr = 0.7 for x (∂²f/∂x² = 6) and "
+            "1 - 2 lr = 0.9 for y, not 1 - 3 lr and 1 - lr."
+        )
+    if answers == [_norm_count(*s, weights=(1.0, 1.0), factors=(0.7, 0.9)) for s in starts]:
+        return hint("the rule is on the gradient (6x, 2y), not on the point (x, y): keep the factors 6 and 2.")
+    ok = {s: got[s] == want[s] for s in starts}
+    if all(ok[s] for s in _X_SLOW) and not any(ok[s] for s in _Y_SLOW):
+        return hint(
+            "right only where x is slow: on this bowl y shrinks by 0.9 per step and x by 0.7, so y usually sets "
+            "the count (the worked example above had the opposite)."
+        )
+    if all(ok[s] for s in _Y_SLOW) and not any(ok[s] for s in _X_SLOW):
+        return hint(
+            f"right where y is slow, wrong at ({_X_SLOW[0][0]:g}, {_X_SLOW[0][1]:g}): when y0 is tiny the x-part "
+            "is the slow one; count both coordinates and take the later."
+        )
+    if all(ok[s] for s in _Y_SLOW + _X_SLOW) and not ok[_BOTH[0]]:
+        s = _BOTH[0]
+        return hint(
+            f"almost: at ({s[0]:g}, {s[1]:g}) both parts are below eps after {got[s]} steps, but the norm "
+            "sqrt(a² + b²) of the two is not yet (it can be up to √2 eps); compute the norm itself from "
+            "x_n = 0.7**n x0, y_n = 0.9**n y0."
+        )
+    bad = next(s for s in starts if not ok[s])
+    more = "too high" if got[bad] > want[bad] else "too low"
+    return hint(
+        f"from ({bad[0]:g}, {bad[1]:g}) your count is {more}. Work out grad f = (6x, 2y), the factor of each "
+        "coordinate (x_n = 0.7**n x0, y_n = 0.9**n y0), and the first n with ||grad f(x_n)|| < eps."
+    )
+
+
+def steepest_descent_direction(u, point=(1.0, -2.0)):
     """Check the unit vector of steepest descent of x**2 + 2y**2 at ``point``: -∇f / ||∇f||."""
     value = as_array(u, "u")
     if not isinstance(value, np.ndarray):
@@ -130,6 +183,12 @@ def steepest_descent_direction(u, point=(1.0, 1.0)):
         return hint(
             "that points straight at the minimum (0, 0); the steepest-descent direction is -∇f, which is "
             "not aimed at the minimum on this elongated bowl."
+        )
+    at_one_one = -np.array([2.0, 4.0]) / np.sqrt(20.0)
+    if not np.allclose(p, [1.0, 1.0]) and np.allclose(value, at_one_one, atol=1e-6):
+        return hint(
+            f"that is the direction at (1, 1), where section 1 printed the gradient; the point here is "
+            f"({p[0]:g}, {p[1]:g}): evaluate ∇f = (2x, 4y) there."
         )
     if np.allclose(value, right[::-1], atol=1e-6):
         return hint("the entries are swapped: ∂f/∂x = 2x comes first, ∂f/∂y = 4y second.")

@@ -9,7 +9,7 @@ import numpy as np
 from .. import regression
 from ._feedback import Feedback, as_array, call, correct, hint
 
-__all__ = ["half_sse_gradient", "bias_column", "regression_stable_lr"]
+__all__ = ["weighted_half_sse_gradient", "shifted_feature_fit", "mse_stability_threshold"]
 
 
 def _cases():
@@ -24,7 +24,12 @@ def _cases():
 def _call(fn, *args):
     value = call(fn, *(np.array(a) for a in args))
     if isinstance(value, Feedback):
-        if "raised ValueError" in value.message and any(w in value.message for w in ("matmul", "shapes", "aligned")):
+        broadcast = "broadcast" in value.message  # an elementwise product, not a matrix product
+        if (
+            "raised ValueError" in value.message
+            and not broadcast
+            and any(w in value.message for w in ("matmul", "shapes", "aligned"))
+        ):
             return None, hint(
                 "a shape mismatch in a matrix product: X has shape (n, d) and the residual has n entries, so "
                 "the gradient needs X.T @ r (shape d), not X @ r."
@@ -38,14 +43,26 @@ def _call(fn, *args):
     return value, None
 
 
-def half_sse_gradient(fn):
-    """Check ``fn(X, y, beta)`` = -X^T (y - X beta), the gradient of half the sum of squared errors."""
-    for X, y, beta in _cases():
-        value, problem = _call(fn, X, y, beta)
+def _weighted_cases():
+    """A few (X, y, w, beta) with n != d and unequal positive weights, so a forgotten weight cannot go unnoticed."""
+    rng = np.random.default_rng(405)
+    return [(X, y, rng.uniform(0.5, 3.0, size=len(y)), beta) for X, y, beta in _cases()]
+
+
+def weighted_half_sse_gradient(fn):
+    """Check ``fn(X, y, w, beta)`` = -X^T (w * (y - X beta)), the gradient of sum_i w_i (y_i - x_i beta)**2 / 2."""
+    for X, y, w, beta in _weighted_cases():
+        value, problem = _call(fn, X, y, w, beta)
         if problem is not None:
+            if "broadcast" in problem.message:
+                return hint(
+                    "a shape mismatch: the weights belong to the EXAMPLES (length n), the gradient to the "
+                    "coefficients (length d). Multiply each residual by its weight first: -X.T @ (w * r)."
+                )
             return problem
         n, d = X.shape
-        right = regression.half_sse_grad(X, y, beta)
+        r = y - X @ beta
+        right = -X.T @ (w * r)
         if value.shape != (d,):
             if value.size == d:
                 return hint(f"return a flat vector of shape ({d},), got shape {value.shape}.")
@@ -53,60 +70,93 @@ def half_sse_gradient(fn):
         if np.allclose(value, right, rtol=1e-9, atol=1e-12):
             continue
         if np.allclose(value, np.zeros(d)):
-            return hint("your function returns zeros: compute the residual r = y - X @ beta, then -X.T @ r.")
+            return hint("your function returns zeros: compute the residual r = y - X @ beta, weight it, then X.T.")
         wrong = [
             (
                 -right,
-                "the sign is flipped: with r = y - X @ beta the gradient is -X.T @ r. Your vector points "
-                "downhill, so a step against it goes uphill: that would be gradient ascent.",
+                "the sign is flipped: the derivative of r_i = y_i - x_i . beta is -x_i, so the gradient is "
+                "-X.T @ (w * r); yours points uphill.",
+            ),
+            (2 * right, "twice the answer: the 1/2 in front cancels the 2 that the square brings down."),
+            (
+                -X.T @ r,
+                "the weights are missing: w_i multiplies the i-th squared residual, so it multiplies the "
+                "i-th term of the sum over examples.",
             ),
             (
-                2 * right,
-                "twice the answer: that is the gradient of the full SSE; the 1/2 of half-SSE cancels the 2.",
+                -X.T @ (w**2 * r),
+                "the weights are squared: w_i multiplies r_i**2 from outside, it is not inside the square.",
             ),
             (
-                2 * right / n,
-                "that is the MSE gradient -(2/n) X.T @ r; the exercise asks for half-SSE, with no 2/n.",
+                -X.T @ (np.sqrt(w) * r),
+                "the weights enter linearly: w_i r_i**2 differentiates to 2 w_i r_i dr_i/dbeta, with no square root.",
             ),
-            (right / n, "you divided by n: that is the gradient of SSE/(2n); half-SSE has no 1/n."),
+            (right / n, "you divided by n: this loss is a weighted SUM, with no 1/n."),
+            (2 * right / n, "that has the MSE factor 2/n; this loss is a weighted sum with a 1/2 in front."),
             (
-                -2 * right / n,
-                "the MSE factor 2/n AND a flipped sign: half-SSE is just -X.T @ (y - X @ beta).",
+                right / w.sum(),
+                "you divided by the sum of the weights: that is the weighted MEAN; the loss here is the weighted sum.",
             ),
         ]
         for candidate, message in wrong:
             if np.allclose(value, candidate, rtol=1e-9, atol=1e-12):
                 return hint(message)
         return hint(
-            f"for X of shape {X.shape} your gradient differs from -X.T @ (y - X @ beta) "
-            f"(largest difference {np.abs(value - right).max():.3g})."
+            f"for X of shape {X.shape} your gradient differs from -X.T @ (w * (y - X @ beta)) "
+            f"(largest difference {np.abs(value - right).max():.3g}). Keep the index i: each term "
+            "w_i r_i**2 / 2 has derivative -w_i r_i x_i."
         )
-    return correct("-X.T @ (y - X @ beta), the half-SSE gradient, right on three random problems.")
+    return correct(
+        "-X.T @ (w * (y - X @ beta)): each example's residual is scaled by its weight, then summed with its row of "
+        "X, right on three random problems. With every w_i = 1 it is the half-SSE gradient again."
+    )
 
 
-def bias_column(fn):
-    """Check ``fn(X)`` = X with a column of ones appended LAST (beta = [w..., intercept])."""
-    X = np.random.default_rng(7).standard_normal((5, 2))
-    value, problem = _call(fn, X)
-    if problem is not None:
-        return problem
-    if value.shape == (5, 2) and np.allclose(value, X):
-        return hint("X came back unchanged: append a column of ones, e.g. np.hstack([X, np.ones((n, 1))]).")
-    if value.shape == (6, 2):
-        return hint("you added a ROW; the ones go in a new COLUMN (one per example), shape (n, d + 1).")
-    if value.shape != (5, 3):
-        return hint(f"for X of shape (5, 2) expect shape (5, 3), got {value.shape}.")
-    if np.allclose(value[:, 0], 1.0) and np.allclose(value[:, 1:], X):
-        return hint("the ones are FIRST; this course puts them LAST, so beta = [w1, w2, intercept] as in the example.")
-    if np.allclose(value[:, :2], X) and np.allclose(value[:, 2], 0.0):
-        return hint("the new column is zeros: a zero column multiplies the intercept by 0, use ones.")
-    if np.allclose(value, regression.add_bias(X)):
-        return correct("ones appended last: X_aug @ [w1, w2, b] = X @ w + b.")
-    return hint("keep X's columns as they are and append one column of ones at the end.")
+def shifted_feature_fit(coefficients):
+    """The least-squares (w1, w2, b) of the course example after adding 10 to every value of feature 1: (1, 2, -7).
+
+    With the intercept column the shift is absorbed by b: w1 (x1 + 10) + w2 x2 + (b - 10 w1) predicts the same.
+    """
+    if coefficients is None:
+        return hint("replace None with your coefficients [w1, w2, b].")
+    value = as_array(coefficients, "coefficients")
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.shape != (3,):
+        return hint(f"give the three coefficients [w1, w2, b] (intercept last), got shape {value.shape}.")
+
+    def near(*target):
+        return bool(np.allclose(value, target, rtol=0, atol=1e-6))
+
+    if near(1, 2, -7):
+        return correct(
+            "[1, 2, -7]: the slopes stay, and the intercept absorbs the shift, b = 3 - 10 * w1 = -7, so every "
+            "prediction w1 (x1 + 10) + w2 x2 + b is the same as before. Without the column of ones the fit could "
+            "not absorb it: the model through the origin changes (and fits worse)."
+        )
+    known = [
+        ((1, 2, 3), "with b = 3 every prediction grows by 10 * w1 = 10: the intercept has to absorb the shift."),
+        ((1, 2, 13), "the sign: b must CANCEL the extra 10 * w1 that the shifted x1 adds, so b = 3 - 10 * w1."),
+        ((-7, 1, 2), "the order: add_bias puts the column of ones LAST, so the intercept is the last coefficient."),
+        ((1, 2, -17), "the shift is in the FIRST feature, so it costs 10 * w1 = 10, not 10 * w2."),
+        (
+            (-9, 2, 3),
+            "a shift of a feature does not change its slope (the predictions must still rise by w1 per "
+            "unit of x1); only the intercept changes.",
+        ),
+        ((11, 2, 3), "a shift of a feature does not change its slope; only the intercept changes."),
+    ]
+    for target, message in known:
+        if near(*target):
+            return hint(message)
+    return hint(
+        "write the new model as w1 (x1 + 10) + w2 x2 + b and ask which (w1, w2, b) gives every example the same "
+        "prediction as 1 * x1 + 2 * x2 + 3."
+    )
 
 
-def regression_stable_lr(lr):
-    """The largest stable lr of GD on half-SSE for the course example: 2 / lambda_max(X_aug^T X_aug)."""
+def mse_stability_threshold(lr):
+    """The threshold of GD on the MSE of the course example: 2 / lambda_max((2/n) X_aug^T X_aug) = n / lambda_max."""
     if lr is None:
         return hint("replace None with your learning rate.")
     value = as_array(lr, "learning rate")
@@ -116,32 +166,50 @@ def regression_stable_lr(lr):
         return hint(f"give one number, got an array of shape {value.shape}.")
     value = float(value)
     X, _ = regression.seed_data()
+    n = X.shape[0]
     Xa = regression.add_bias(X)
     lam = np.linalg.eigvalsh(Xa.T @ Xa)
     lam_plain = np.linalg.eigvalsh(X.T @ X)
-    right = 2 / lam[-1]
+    right = n / lam[-1]  # 2 / lambda_max of the MSE Hessian (2/n) X_aug^T X_aug
     if math.isclose(value, right, rel_tol=2e-3):
         return correct(
-            f"2 / lambda_max = 2 / {lam[-1]:.4g} = {right:.4g}: the step 0.01 of the example is well inside."
+            f"the MSE's Hessian is (2/n) X_aug^T X_aug, its largest eigenvalue (2/{n}) * {lam[-1]:.4g}, so the "
+            f"threshold is {n} / {lam[-1]:.4g} = {right:.4g}: n/2 = {n / 2:g} times the half-SSE threshold, the "
+            "same factor that links the two learning rates."
         )
     known = [
-        (2 / lam[0], "2 / lambda_min uses the flattest direction; the steepest one diverges long before."),
+        (
+            2 / lam[-1],
+            "that is the threshold for half-SSE (Hessian X_aug^T X_aug); the MSE's Hessian is (2/n) X_aug^T X_aug, "
+            "so its eigenvalues are 2/n times as large.",
+        ),
         (
             1 / lam[-1],
-            "1 / lambda_max is half the limit (it is also the limit for full SSE, whose Hessian is 2 X^T X); "
-            "for half-SSE the Hessian is X^T X and the limit is 2 / lambda_max.",
+            "that is the threshold for the full SSE (Hessian 2 X_aug^T X_aug); the MSE also divides by n.",
         ),
         (
-            2 / (2 / 4 * lam[-1]),
-            "that is the limit for MSE, whose Hessian is (2/n) X^T X; the example descends half-SSE, Hessian X^T X.",
+            2 * n / lam[-1],
+            "that takes the MSE's Hessian as X_aug^T X_aug / n; differentiating the square twice keeps a 2: "
+            "(2/n) X_aug^T X_aug.",
         ),
+        (n / lam[0], "that uses the SMALLEST eigenvalue; the steepest direction diverges long before."),
+        (n / lam_plain[-1], "these eigenvalues are of X^T X WITHOUT the bias column; use X_aug = add_bias(X)."),
+        (n / (lam[0] + lam[-1]), "that is the best fixed step 2/(mu + L) for the MSE, not the threshold."),
         (
-            2 / lam_plain[-1],
-            "these eigenvalues are of X^T X WITHOUT the bias column; use X_aug = add_bias(X).",
+            0.01 * n / 2,
+            "0.02 is the MSE rate that takes the same steps as half-SSE's 0.01; the threshold is what scales by "
+            "that factor n/2, not the example's rate.",
         ),
-        (2 / (lam[0] + lam[-1]), "2/(mu + L) is the best fixed step, not the largest stable one."),
     ]
     for wrong, message in known:
         if math.isclose(value, wrong, rel_tol=2e-3):
             return hint(message)
-    return hint("take the eigenvalues of X_aug.T @ X_aug (np.linalg.eigvalsh) and return 2 / the largest.")
+    if 0.9 * right <= value < right:
+        return hint(
+            f"lr = {value:.4g} still converges; the question asks for the threshold itself, where the steepest "
+            "factor 1 - lr * lambda_max of the MSE Hessian reaches -1."
+        )
+    return hint(
+        "take the eigenvalues of the MSE's Hessian (2/n) X_aug.T @ X_aug (np.linalg.eigvalsh) and return "
+        "2 / the largest."
+    )

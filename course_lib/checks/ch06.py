@@ -140,7 +140,14 @@ def polyak_parameters(fn):
     messages = []
     if not m_ok:
         if np.isclose(momentum, (s_L - s_mu) / (s_L + s_mu)):
-            messages.append("momentum is not squared: (sqrt(k)-1)/(sqrt(k)+1) is the Nesterov choice; square it")
+            messages.append(
+                "momentum is not squared: (sqrt(k)-1)/(sqrt(k)+1) is sqrt(beta), the s of the two equations "
+                "(and the Nesterov choice); the momentum is its square"
+            )
+        elif np.isclose(momentum, ((s_L + s_mu) / (s_L - s_mu)) ** 2):
+            messages.append(
+                "momentum is above 1: (1 + s)/(1 - s) = sqrt(kappa) was inverted; s = sqrt(beta) is below 1"
+            )
         elif np.isclose(momentum, (L - mu) / (L + mu)):
             messages.append("momentum uses L and mu instead of their square roots")
         else:
@@ -152,6 +159,8 @@ def polyak_parameters(fn):
             messages.append(
                 "1/L is the safe step of plain gradient descent; the heavy ball takes 4/(sqrt(L)+sqrt(mu))^2"
             )
+        elif np.isclose(lr, 4 / (L + mu)):
+            messages.append("lr uses L and mu instead of their square roots: 4/(sqrt(L) + sqrt(mu))^2")
         elif np.isclose(lr, 1 / (s_L + s_mu) ** 2):
             messages.append("the factor 4 is missing from lr = 4/(sqrt(L) + sqrt(mu))^2")
         else:

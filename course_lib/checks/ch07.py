@@ -144,10 +144,11 @@ _BETA1 = 0.9
 _TS = np.array([1, 2, 5, 10, 100])
 
 
-def bias_correction(one_minus, factor):
+def bias_correction(one_minus, factor, t_v=None):
     """Check ``one_minus = 1 - beta1**t`` and ``factor = 1 / (1 - beta1**t)``.
 
-    For beta1 = 0.9 and t = 1, 2, 5, 10, 100.
+    For beta1 = 0.9 and t = 1, 2, 5, 10, 100. ``t_v`` (optional): the first step t at which v's correction
+    factor 1 / (1 - beta2**t), beta2 = 0.999, falls below 1.01; the answer is 4613.
     """
     a = as_array(one_minus, "one_minus")
     if not isinstance(a, np.ndarray):
@@ -176,7 +177,37 @@ def bias_correction(one_minus, factor):
         if np.allclose(f, 1 / (1 - _BETA1), rtol=1e-9):
             return hint("1 / (1 - beta1) = 10 at every t is the wrong, power-free correction; use 1 / (1 - beta1**t).")
         return hint("factor should be 1 / (1 - beta1**t): it starts at 10 and falls towards 1.")
-    return correct("the correction multiplies m by 10 on the first step and fades to 1 as beta1**t vanishes.")
+    if t_v is None:
+        return correct("the correction multiplies m by 10 on the first step and fades to 1 as beta1**t vanishes.")
+    return _steps_until_one_percent(t_v)
+
+
+_BETA2 = 0.999
+
+
+def _first_t_below(beta, bound=1.01):
+    """The first whole t >= 1 with 1 / (1 - beta**t) < bound."""
+    return int(np.floor(np.log(1 - 1 / bound) / np.log(beta))) + 1
+
+
+def _steps_until_one_percent(t_v):
+    if isinstance(t_v, bool) or not isinstance(t_v, (int, np.integer, float, np.floating)) or not np.isfinite(t_v):
+        return hint(f"t_v should be one whole number of steps, got {t_v!r}.")
+    right = _first_t_below(_BETA2)
+    if t_v == right:
+        return correct(
+            f"v needs {right} steps before its correction is under 1 %, m only {_first_t_below(_BETA1)}: "
+            "for thousands of steps Adam's v-correction is far from 1."
+        )
+    if t_v == _first_t_below(_BETA1):
+        return hint("that is the answer for m (beta1 = 0.9); t_v asks about v, whose beta2 is 0.999.")
+    if t_v == right - 1:
+        return hint("off by one: at that t the factor is still just above 1.01; take the first t where it is below.")
+    if 0 < t_v and abs(t_v - np.log(1 / 101) / np.log(_BETA2)) < 1:
+        return hint("round up: t must be a whole number of steps, the first one past the solution of the equation.")
+    if t_v == int(round(np.log(0.01) / np.log(_BETA2))) or t_v == int(np.ceil(np.log(0.01) / np.log(_BETA2))):
+        return hint("1/(1 - b**t) < 1.01 means b**t < 1 - 1/1.01 = 1/101, not b**t < 0.01.")
+    return hint("solve 1 / (1 - 0.999**t) < 1.01 for t: 0.999**t < 1/101, so t > ln(1/101) / ln(0.999).")
 
 
 _LR = 0.1

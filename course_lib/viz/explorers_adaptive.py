@@ -19,7 +19,7 @@ import numpy as np
 from .. import optimizers as _opt
 from ..descent import descend
 from . import plots
-from .explorers import ExplorerBase
+from .explorers import ExplorerBase, _legend_html
 
 __all__ = ["effective_lr", "gradient_schedule", "EffectiveLrExplorer", "DecayExplorer", "race_panels"]
 
@@ -54,6 +54,13 @@ def effective_lr(optimizer, grads):
         out[t] = (x - x_new) / g
         x = x_new
     return out
+
+
+def _style(i, colors):
+    """Colour, line style and marker of the i-th compared series (colour is never the only cue)."""
+    if hasattr(plots, "series_style"):
+        return plots.series_style(i, colors=colors)
+    return {"color": colors[i % len(colors)], "linestyle": ["-", "--", "-.", ":"][i % 4], "marker": "osD^"[i % 4]}
 
 
 class _Explorer(ExplorerBase):
@@ -94,8 +101,10 @@ class EffectiveLrExplorer(_Explorer):
         self.ax.set_ylim(1e-5, 1e-1)  # typical range: the layout is fixed once, with room for these tick labels
         self.ax.set_title("Effective learning rate when the gradients shrink")
         colors = plots.LINE_COLORS
+        styles = [_style(i, colors) for i in range(len(self.LABELS))]
         self.lines = {
-            label: self.ax.plot([], [], color=colors[i], lw=2, label=label)[0] for i, label in enumerate(self.LABELS)
+            label: self.ax.plot([], [], lw=2, label=label, markevery=(0.04 * i, 0.15), ms=5, **styles[i])[0]
+            for i, label in enumerate(self.LABELS)
         }
         self.marker = self.ax.axvline(1, color=plots.BLACK, ls=":", lw=1)
         self.ax.legend(loc="upper left", fontsize=8)
@@ -120,6 +129,22 @@ class EffectiveLrExplorer(_Explorer):
         if not np.allclose(self.ax.get_ylim(), limits):
             self.ax.set_ylim(limits)  # whole decades: the scale changes only when a curve leaves it
             self.invalidate()
+        switch = int(self.values["switch"])
+        self.readout.value = _legend_html(
+            "step per unit gradient, before the switch → at the end",
+            [(label, f"{c[max(switch - 1, 0)]:.3g} → {c[-1]:.3g}") for label, c in self.curves.items()],
+            dict(zip(self.LABELS, plots.LINE_COLORS, strict=False)),
+        )
+
+    def describe(self):
+        v = self.values
+        switch = int(v["switch"])
+        parts = [f"{label} {c[max(switch - 1, 0)]:.3g} then {c[-1]:.3g}" for label, c in self.curves.items()]
+        return (
+            f"Effective learning rate (step per unit gradient) with lr {v['lr']:.3g}: gradients of size "
+            f"{v['big']:.3g} until step {switch}, then {v['small']:.3g}; RMSprop's alpha {v['alpha']:.3g}. "
+            "Before the switch and at the end: " + "; ".join(parts) + "."
+        )
 
 
 class DecayExplorer(_Explorer):
@@ -150,9 +175,10 @@ class DecayExplorer(_Explorer):
         self.ax.set_title("Adam + L2 versus AdamW (same λ)")
         colors = (plots.VERMILLION, plots.BLUE)
         self.lines, self.ends = {}, {}
-        for label, color in zip(self.LABELS, colors, strict=True):
-            (self.lines[label],) = self.ax.plot([], [], "-", color=color, lw=1.8, label=label)
-            (self.ends[label],) = self.ax.plot([], [], "o", color=color, ms=7, mec="white")
+        for i, (label, color) in enumerate(zip(self.LABELS, colors, strict=True)):
+            style = _style(i, colors)
+            (self.lines[label],) = self.ax.plot([], [], color=color, ls=style["linestyle"], lw=1.8, label=label)
+            (self.ends[label],) = self.ax.plot([], [], style["marker"], color=color, ms=7, mec="white")
         self.text = self.ax.text(
             0.02,
             0.03,
@@ -180,6 +206,23 @@ class DecayExplorer(_Explorer):
             flag = " (diverged)" if path.diverged else ""
             lines.append(f"{label}: ({path.xs[k, 0]:.3f}, {path.xs[k, 1]:.3f}){flag}")
         self.text.set_text(f"step {step}\n" + "\n".join(lines))
+        entries = []
+        for label, path in self.paths.items():
+            k = min(step, path.steps)
+            entries.append((label, "diverged" if path.diverged else f"({path.xs[k, 0]:.3f}, {path.xs[k, 1]:.3f})"))
+        self.readout.value = _legend_html(f"step {step}", entries)
+
+    def describe(self):
+        v = self.values
+        k = min(int(self.step), self.steps)
+        parts = []
+        for label, path in self.paths.items():
+            end = "diverges" if path.diverged else f"is at ({path.xs[k, 0]:.3f}, {path.xs[k, 1]:.3f})"
+            parts.append(f"{label} {end}")
+        return (
+            f"Adam with an L2 term against AdamW, λ = {v['lambda']:.3g}, lr {v['lr']:.3g}, from "
+            f"({self.x0[0]:.3g}, {self.x0[1]:.3g}); at step {k}: " + "; ".join(parts) + "."
+        )
 
 
 def race_panels(fig, problems, make_optimizers, steps):

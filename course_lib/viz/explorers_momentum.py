@@ -14,7 +14,7 @@ import numpy as np
 from ..descent import descend
 from ..optimizers import SGD
 from . import plots
-from .explorers import ExplorerBase
+from .explorers import ExplorerBase, _legend_html
 from .plots import BLACK, BLUE, ORANGE, VERMILLION
 
 __all__ = ["NoiseExplorer", "stationary_spread", "distance_figure", "cloud_figure"]
@@ -68,7 +68,7 @@ class NoiseExplorer(ExplorerBase):
         self.ax_gap.set_yscale("log")
         self.ax_gap.set(title="mean squared distance to the minimum", xlabel="step", ylabel="E |x − x*|²")
         (self.gap,) = self.ax_gap.plot([], [], color=VERMILLION, label="iterates (all runs)")
-        (self.gap_avg,) = self.ax_gap.plot([], [], color=BLACK, label="running averages")
+        (self.gap_avg,) = self.ax_gap.plot([], [], color=BLACK, ls="--", label="running averages")
         self.level = self.ax_gap.axhline(1.0, color=BLUE, ls="--", lw=1, label="predicted floor")
         self.animate(self.gap, self.gap_avg, self.level)
         self.ax_gap.set_xlim(0, self.run_steps)
@@ -114,6 +114,32 @@ class NoiseExplorer(ExplorerBase):
             shown = f"{self.predicted:.3g}" if finite else "none (unstable)"
             text = f"floor: measured {self.spread:.3g}, predicted {shown}"
         self.message.set_text(text)
+        diverged = int(self.path.diverged.sum())
+        self.readout.value = _legend_html(
+            f"{self.x0.shape[0]} runs, {self.run_steps} steps",
+            [
+                ("measured floor", "diverged" if diverged else f"{self.spread:.3g}"),
+                ("predicted floor", f"{self.predicted:.3g}" if finite else "none (unstable)"),
+                ("averages at the end", f"{float(gap_avg[-1]):.3g}"),
+            ],
+        )
+
+    def describe(self):
+        v = self.values
+        diverged = int(self.path.diverged.sum())
+        finite = np.isfinite(self.predicted) and self.predicted > 0
+        if diverged:
+            state = f"{diverged} runs diverge: lower lr or momentum"
+        else:
+            predicted = f"{self.predicted:.3g}" if finite else "none (unstable)"
+            state = (
+                f"the iterates settle in a cloud with mean squared distance {self.spread:.3g} "
+                f"(predicted {predicted}); the running averages get much closer"
+            )
+        return (
+            f"Noisy SGD with momentum on a quadratic: lr {v['lr']:.3g}, momentum {v['momentum']:.3g}, noise "
+            f"{v['noise']:.3g}, {self.x0.shape[0]} runs of {self.run_steps} steps: {state}."
+        )
 
 
 def distance_figure(curves, *, title, ylabel="‖x − x*‖ / ‖x₀ − x*‖"):

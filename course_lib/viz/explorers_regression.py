@@ -16,7 +16,7 @@ from .. import regression
 from ..descent import descend
 from ..optimizers import SGD
 from . import plots
-from .explorers import ExplorerBase, _message, _set_message
+from .explorers import ExplorerBase, _gap_text, _legend_html, _message, _set_message, _verdict
 
 __all__ = ["RegressionExplorer", "regression_explorer"]
 
@@ -62,9 +62,13 @@ class RegressionExplorer(ExplorerBase):
         t = np.arange(self.steps + 1)
         colors = plots.LINE_COLORS
         self.beta_lines = []
+        every = max(1, self.steps // 8)
         for j, name in enumerate(self.names):
-            ax_b.axhline(self.beta_star[j], color=colors[j % len(colors)], ls="--", lw=0.9)
-            (line,) = ax_b.plot(t[:1], self.beta0[j : j + 1], color=colors[j % len(colors)], lw=1.6, label=name)
+            # each coefficient and its least-squares value share a colour and a marker, so they pair up without
+            # colour too; the least-squares value is dashed
+            style = {"color": colors[j % len(colors)], "marker": plots.MARKERS[j % len(plots.MARKERS)], "ms": 4}
+            ax_b.plot([0, self.steps], [self.beta_star[j]] * 2, ls="--", lw=0.9, **style)
+            (line,) = ax_b.plot(t[:1], self.beta0[j : j + 1], lw=1.6, label=name, markevery=every, **style)
             self.beta_lines.append(line)
         span = np.concatenate([self.beta0, self.beta_star])
         pad = 0.25 * (span.max() - span.min()) + 1.0
@@ -92,6 +96,19 @@ class RegressionExplorer(ExplorerBase):
         )
         self.animate(*self.beta_lines, self.value_line, self.marker, self.message, self.status)
 
+    def describe(self):
+        limit = self.stability_limit
+        where = "" if limit is None else (f" ({'above' if self.lr >= limit else 'below'} 2/λmax = {limit:.3g})")
+        floor = self.ax_value.get_ylim()[0]
+        k = min(int(self.step), self.path.steps)
+        if bool(self.path.diverged):
+            k = min(k, max(int(self.path.diverged_at) - 1, 0))
+        return (
+            f"Gradient descent on least squares ({self.objective.loss}), lr = {self.lr:.3g}{where}, "
+            f"{self.steps} steps: the run {_verdict(self.path, self.f_star, floor)}. "
+            f"At step {k}, f − f* = {_gap_text(self.gap[k], floor)}."
+        )
+
     def compute(self, values):
         self.lr = float(values["lr"])
         self.path = descend(self.objective, SGD(lr=self.lr), self.beta0, self.steps)
@@ -110,9 +127,16 @@ class RegressionExplorer(ExplorerBase):
         self.value_line.set_data(t, gap)
         self.marker.set_data([shown], [gap[-1]])
         error = np.abs(self.path.xs[shown] - self.beta_star).max()
+        floor_b = _FLOOR * max(1.0, float(np.abs(self.beta_star).max()))
         self.status.set_text(
-            f"step {shown}: β = [{', '.join(f'{b:.4g}' for b in self.path.xs[shown])}]\nmax |β − β*| = {error:.2e}"
+            f"step {shown}: β = [{', '.join(f'{b:.4g}' for b in self.path.xs[shown])}]\n"
+            f"max |β − β*| = {_gap_text(error, floor_b)}"
         )
+        entries = [(name, f"{b:.4g}") for name, b in zip(self.names, self.path.xs[shown], strict=True)]
+        entries.append(("f − f*", _gap_text(self.gap[shown], floor)))
+        if diverged_at is not None:
+            entries.append(("diverged at step", str(diverged_at)))
+        self.readout.value = _legend_html(f"step {shown}", entries)
         text = None
         limit = self.stability_limit
         if diverged_at is not None:

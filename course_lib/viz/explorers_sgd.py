@@ -18,7 +18,7 @@ from .. import regression as reg
 from ..descent import descend
 from ..optimizers import SGD
 from . import plots
-from .explorers import ExplorerBase
+from .explorers import ExplorerBase, _gap_text, _legend_html
 from .plots import BLACK, BLUE, GREEN, ORANGE, VERMILLION
 
 __all__ = [
@@ -129,6 +129,35 @@ class MinibatchExplorer(ExplorerBase):
         else:
             text = f"{self.path.steps} SGD steps vs {self.full_path.steps} full-batch steps"
         self.message.set_text(text)
+        floor = 1e-16 * max(1.0, float(gap[0]))
+        self.readout.value = _legend_html(
+            f"after {self.full_path.steps} epochs",
+            [
+                ("SGD steps", str(self.path.steps)),
+                ("SGD: MSE − MSE*", "diverged" if self.path.diverged.any() else _gap_text(gap[-1], floor)),
+                (
+                    "full batch: MSE − MSE*",
+                    "diverged" if self.full_path.diverged.any() else _gap_text(full_gap[-1], floor),
+                ),
+            ],
+        )
+
+    def describe(self):
+        v = self.values
+        gap = self.path.values[-1] - self.f_star
+        full = self.full_path.values[-1] - self.f_star
+        floor = 1e-16 * max(1.0, float(self.path.values[0] - self.f_star))
+        if self.path.diverged.any():
+            sgd = "diverges"
+        else:
+            sgd = f"ends at MSE − MSE* = {_gap_text(gap, floor)}"
+        batch = "diverges" if self.full_path.diverged.any() else f"ends at {_gap_text(full, floor)}"
+        return (
+            f"Minibatch SGD, batch size {int(v['batch_size'])}, lr {v['lr']:.3g}, {int(v['epochs'])} epochs "
+            f"({self.path.steps} steps, seed {int(v['seed'])}): SGD {sgd}; full-batch gradient descent "
+            f"({self.full_path.steps} steps) {batch}. SGD's path wanders around the minimum; the full-batch "
+            "path is smooth."
+        )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -195,6 +224,24 @@ class AnnealingExplorer(ExplorerBase):
         if self.path.diverged.any():
             text += f"; {int(self.path.diverged.sum())} diverged"
         self.message.set_text(text)
+        self.readout.value = _legend_html(
+            f"{len(self.final)} particles, {self.run_steps} steps",
+            [
+                ("in the deeper well", f"{100 * self.fraction_global:.0f}%"),
+                ("diverged", str(int(self.path.diverged.sum()))),
+            ],
+        )
+
+    def describe(self):
+        v = self.values
+        cooling = "cooled linearly to zero over 80% of the steps" if v["cooling"] else "constant"
+        diverged = int(self.path.diverged.sum())
+        return (
+            f"Noisy gradient descent on a double well: {len(self.final)} particles start in the shallow minimum, "
+            f"lr {v['lr']:.3g}, gradient noise σ = {v['sigma']:.3g} ({cooling}), {self.run_steps} steps. "
+            f"{100 * self.fraction_global:.0f}% end in the deeper well"
+            + (f"; {diverged} diverge." if diverged else ".")
+        )
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -26,6 +26,12 @@ from matplotlib.patches import Ellipse
 __all__ = [
     "PALETTE",
     "LINE_COLORS",
+    "LINE_STYLES",
+    "MARKERS",
+    "SERIES_STYLES",
+    "series_style",
+    "mark_cells",
+    "set_marked_cells",
     "FIGSIZE",
     "DPI",
     "CMAP",
@@ -51,6 +57,26 @@ PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE, BLACK = PALETTE
 #: The order in which lines take their colours (yellow, hard to see on white, comes last).
 LINE_COLORS = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY_BLUE, BLACK, YELLOW]
+#: Colour is never the only cue: compared series also differ in line style (solid, dashed, dash-dot, dotted,
+#: long dashes, dash-dot-dot, loose dots, dash-dash-dot) and in marker, so a greyscale print, a projector with
+#: washed-out colours or a reader who does not see the colours still tells them apart.
+LINE_STYLES = [
+    "-",
+    (0, (5.0, 2.0)),
+    (0, (6.0, 2.0, 1.5, 2.0)),
+    (0, (1.2, 1.6)),
+    (0, (11.0, 3.0)),
+    (0, (6.0, 2.0, 1.5, 2.0, 1.5, 2.0)),
+    (0, (1.2, 4.0)),
+    (0, (6.0, 2.0, 6.0, 2.0, 1.5, 2.0)),
+]
+#: Markers in the same order (filled shapes that stay recognisable at 3-5 points). The square and the star
+#: are left out: the course marks a start point with a black square and a minimum with a star.
+MARKERS = ["o", "^", "D", "v", "P", "X", "p", "h"]
+#: One style per series: colour, line style and marker together (``ax.plot(x, y, **SERIES_STYLES[i])``).
+SERIES_STYLES = [
+    {"color": c, "linestyle": ls, "marker": m} for c, ls, m in zip(LINE_COLORS, LINE_STYLES, MARKERS, strict=True)
+]
 #: Default figure size (inches) and resolution: small enough to keep notebooks light.
 FIGSIZE = (8.0, 3.6)
 DPI = 90
@@ -82,6 +108,29 @@ def _label(ax, title=None, xlabel=None, ylabel=None, *, force=False):
     ):
         if text is not None and (force or not getter()):
             setter(text)
+
+
+def series_style(i, *, colors=None):
+    """The style of the ``i``-th of several compared series: ``{"color", "linestyle", "marker"}``.
+
+    Colour, line style and marker all change from one series to the next (after 8 series the marker
+    sequence shifts, so series ``i`` and ``i + 8`` still differ). ``colors``: a palette to take the colour
+    from instead of :data:`LINE_COLORS`. Use it as ``ax.plot(x, y, **series_style(i))``; pass
+    ``marker=None`` or ``markevery=...`` after it to thin the markers on long series.
+    """
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or i < 0:
+        raise ValueError(f"i: expected a series index >= 0, got {i!r}")
+    i = int(i)
+    n = len(LINE_STYLES)
+    palette = _colors(i + 1, colors)
+    return {"color": palette[i], "linestyle": LINE_STYLES[i % n], "marker": MARKERS[(i + i // n) % n]}
+
+
+def _markevery(length, k, count, per_series=8):
+    """About ``per_series`` markers along a series of ``length`` points, staggered between the ``count``
+    series so markers of different series do not sit on top of each other."""
+    every = max(1, int(length) // per_series)
+    return (min(length - 1, (k * every) // max(count, 1)) if length else 0, every)
 
 
 def _colors(n, colors=None):
@@ -230,12 +279,16 @@ def contour_levels(Z, levels=25, *, base=None):
     return np.geomspace(lo, hi, int(levels)), base
 
 
-def contour(ax, objective, xlim, ylim, *, levels=25, n=160, log=True, filled=True, show_minima=True):
+def contour(
+    ax, objective, xlim, ylim, *, levels=25, n=160, log=True, filled=True, show_minima=True, equal_aspect=False
+):
     """Contour map of a 2-D objective over ``xlim`` x ``ylim``; returns the ContourSet.
 
     With ``log=True`` the levels are log-spaced in the gap ``f - f*`` (``f*`` from ``objective.minima``, or
     the grid minimum when it lies inside the window), so narrow valleys keep their detail; a surface unbounded
     in the window (a saddle) falls back to evenly spaced levels. Known minima are marked with a star.
+    ``equal_aspect=True`` draws one unit of x as long as one unit of y, so level sets keep their true shape (an
+    elongated bowl looks elongated); use it whenever the lesson is the shape of the level sets.
     """
     _check_objective(objective, (2,))
     xlim, ylim = _limits("xlim", xlim), _limits("ylim", ylim)
@@ -275,6 +328,8 @@ def contour(ax, objective, xlim, ylim, *, levels=25, n=160, log=True, filled=Tru
             ax.plot(*minima[inside].T, "*", color=BLACK, ms=11, mfc=YELLOW, mew=0.8, ls="none", label="minimum")
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
+    if equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
     x, y = _names(objective)
     scale = "log-spaced levels of f − f*" if lv is not None else "levels of f"
     _label(ax, f"{getattr(objective, 'name', 'f')}: {scale}", x, y, force=True)
@@ -311,19 +366,26 @@ def draw_paths(ax, paths, *, labels=None, colors=None, markers=True):
 
     ``paths``: a Path, an array of shape ``(steps+1, 2)``, or a list/dict of them (dict keys become labels);
     a batched Path draws one line per trajectory. Every iterate gets a small marker when ``markers``.
+    Several paths differ in line style and marker as well as colour (:func:`series_style`); with
+    ``markers=False`` they still carry a few markers, so the style shows even on a short path.
     """
     items = _path_items(paths, labels)
     cols = _colors(len(items), colors)
+    several = len(items) > 1
     lines = []
-    for (label, xs), color in zip(items, cols):
+    for k, ((label, xs), color) in enumerate(zip(items, cols)):
+        style = series_style(k)
+        marker = style["marker"] if (markers or several) else None
+        every = None if markers or not several else _markevery(len(xs), k, len(items), per_series=6)
         (line,) = ax.plot(
             xs[:, 0],
             xs[:, 1],
-            "-",
             color=color,
+            linestyle=style["linestyle"] if several else "-",
             lw=1.6,
-            marker="o" if markers else None,
-            ms=3.2,
+            marker=marker,
+            markevery=every,
+            ms=3.2 if markers else 4.5,
             mec="white",
             mew=0.4,
             label=label,
@@ -399,7 +461,8 @@ def value_curve(ax, values, *, labels=None, log=True, gap_to=None):
     ``values``: a 1-D array, a Path, or a dict label -> array/Path. With ``log=True`` the y axis is
     logarithmic:
     it shows ``f - gap_to`` when ``gap_to`` (usually f*) is given, ``f - min f`` when some value is <= 0, else
-    ``f`` itself; gaps are floored at 1e-16 of the largest so an exact zero still shows.
+    ``f`` itself; gaps are floored at 1e-16 of the largest so an exact zero still shows. Several series
+    differ in line style and carry a few markers (:func:`series_style`), not only in colour.
     """
     series = _series(values, labels)
     finite = np.concatenate([v[np.isfinite(v)] for _, v in series]) if series else np.empty(0)
@@ -418,11 +481,25 @@ def value_curve(ax, values, *, labels=None, log=True, gap_to=None):
             np.nanmax(np.where(np.isfinite(v), np.abs(v - shift), np.nan)) for _, v in series if np.isfinite(v).any()
         ]
         floor = max(max(tops, default=1.0) * 1e-16, _TINY)
-        for (label, v), color in zip(series, _colors(len(series))):
+        several = len(series) > 1
+        for k, ((label, v), color) in enumerate(zip(series, _colors(len(series)))):
             y = np.where(np.isfinite(v), v - shift, np.nan)
             if log:
                 y = np.maximum(y, floor)
-            (line,) = ax.plot(np.arange(len(y)), y, "-", color=color, lw=1.6, label=label)
+            style = series_style(k) if several else {"linestyle": "-", "marker": None}
+            (line,) = ax.plot(
+                np.arange(len(y)),
+                y,
+                color=color,
+                linestyle=style["linestyle"],
+                lw=1.6,
+                marker=style["marker"],
+                markevery=_markevery(len(y), k, len(series)) if several else None,
+                ms=4.5,
+                mec="white",
+                mew=0.4,
+                label=label,
+            )
             lines.append(line)
     if log:
         ax.set_yscale("log")
@@ -510,8 +587,8 @@ def tangent_staircase(ax, objective, xs, *, xlim=None):
     half = 0.06 * (xlim[1] - xlim[0])
     aspect = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
     points, tangents, moves, drops = staircase_segments(objective, xs, half_width=half, aspect=aspect)
-    tan = LineCollection(tangents, colors=SKY_BLUE, linewidths=1.2, zorder=3, label="tangent")
-    mov = LineCollection(moves, colors=VERMILLION, linewidths=1.8, zorder=4, label="step along the tangent")
+    tan = LineCollection(tangents, colors=SKY_BLUE, linewidths=1.2, linestyles="--", zorder=3, label="tangent")
+    mov = LineCollection(moves, colors=VERMILLION, linewidths=2.4, zorder=4, label="step along the tangent")
     drp = LineCollection(drops, colors=VERMILLION, linewidths=1.0, linestyles=":", zorder=4, label="back to f")
     for c in (tan, mov, drp):
         ax.add_collection(c, autolim=False)
@@ -568,6 +645,12 @@ def gradient_field(ax, objective, xlim, ylim, *, n=15, normalize=True):
     return q
 
 
+#: Width (in axes widths) of the first arrow of :func:`state_arrows`; each later arrow is this much wider,
+#: so the arrows differ in width as well as colour.
+_ARROW_WIDTH = 0.004
+_ARROW_WIDEN = 1.6
+
+
 def state_arrows(ax, x, arrows, *, scale=1.0, ellipse=None, colors=None, legend=True):
     """Arrows from the current point ``x`` showing why a method moves where it does; returns the artists.
 
@@ -594,7 +677,7 @@ def state_arrows(ax, x, arrows, *, scale=1.0, ellipse=None, colors=None, legend=
             scale_units="xy",
             scale=1.0,
             color=color,
-            width=0.005 + 0.0025 * k,
+            width=_ARROW_WIDTH * _ARROW_WIDEN**k,
             zorder=6.5 - 0.1 * k,
             label=name,
         )
@@ -615,10 +698,10 @@ def state_arrows(ax, x, arrows, *, scale=1.0, ellipse=None, colors=None, legend=
         )
     set_state_arrows(artists, x, arrows, scale=scale, ellipse=ellipse)
     if legend:
+        # the legend repeats each arrow's width (later arrows are wider), a cue besides colour
         handles = [
-            Line2D([], [], color=q.get_facecolor()[0], lw=2.5, label=name)
-            for name, q in artists.items()
-            if name != "ellipse"
+            Line2D([], [], color=q.get_facecolor()[0], lw=1.5 * _ARROW_WIDEN**k, label=name)
+            for k, (name, q) in enumerate((n, q) for n, q in artists.items() if n != "ellipse")
         ]
         if "ellipse" in artists:
             handles.append(Line2D([], [], color=PURPLE, lw=1.4, ls="--", label="lr/(√v+ε) per axis × |g|"))
@@ -654,6 +737,41 @@ def set_state_arrows(artists, x, arrows, *, scale=1.0, ellipse=None):
             e.set_height(2 * b if good else 0.0)
             e.set_visible(bool(good))
     return artists
+
+
+# ----------------------------------------------------------------------------------------------------
+# Heat maps: cells marked by a symbol, not only by a colour
+# ----------------------------------------------------------------------------------------------------
+
+
+def _cell_centres(x_values, y_values, mask):
+    x = np.asarray(x_values, dtype=np.float64).reshape(-1)
+    y = np.asarray(y_values, dtype=np.float64).reshape(-1)
+    m = np.asarray(mask, dtype=bool)
+    if m.shape != (y.size, x.size):
+        raise ValueError(f"mask: expected shape (len(y_values), len(x_values)) = {(y.size, x.size)}, got {m.shape}")
+    i, j = np.nonzero(m)
+    return x[j], y[i]
+
+
+def mark_cells(ax, x_values, y_values, mask, *, marker="x", label="diverged"):
+    """Mark the cells of a heat map where ``mask`` is True (e.g. runs that diverged) with a black ``marker``
+    at each cell's centre; returns the Line2D. A cell drawn only in a special colour (grey) is lost on a
+    greyscale print and hard to tell from a dark colour of the map; the symbol is not.
+
+    ``x_values``, ``y_values``: the cell centres (the values a sweep ran); ``mask``: bool array of shape
+    ``(len(y_values), len(x_values))``, as ``pcolormesh`` lays out its cells. Update with
+    :func:`set_marked_cells`.
+    """
+    x, y = _cell_centres(x_values, y_values, mask)
+    (line,) = ax.plot(x, y, ls="none", marker=marker, color=BLACK, ms=5, mew=1.3, zorder=5, label=label)
+    return line
+
+
+def set_marked_cells(line, x_values, y_values, mask):
+    """Move the marks made by :func:`mark_cells` to the cells where ``mask`` is True now."""
+    line.set_data(*_cell_centres(x_values, y_values, mask))
+    return line
 
 
 def _vector(name, vec, *, allow_nonfinite=False):

@@ -3,6 +3,11 @@
 A JupyterLab server from this virtualenv is started on 127.0.0.1 with a throw-away root directory, settings
 and workspaces, and a headless Chromium (the Debian package, not a Playwright download) drives it. Nothing
 here needs a network beyond loopback.
+
+JupyterHub and Binder serve JupyterLab under a URL prefix (``/user/<name>/``). The explorer checks run twice,
+on a server at the root and on one started with ``--ServerApp.base_url=/user/learner/`` (test ids ``[root]``
+and ``[prefix]``); every other browser check runs at the root. ``COURSE_LAB_BASE_URL=/user/x/`` serves the
+root variant under that prefix as well, so the whole suite can run prefixed.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ CHROMIUM_ARGS = [
 TOKEN = "course-browser-test-token"
 SERVER_START_TIMEOUT = 90  # seconds
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", "/tmp/course-browser-artifacts"))
+# Server variants: name -> URL prefix. "prefix" is how JupyterHub and Binder serve a learner's server.
+BASE_URLS = {"root": os.environ.get("COURSE_LAB_BASE_URL", "/"), "prefix": "/user/learner/"}
+# The checks that also run under the prefix: (test module, test name or None for the whole module).
+PREFIXED_CHECKS = {("test_lab.py", "test_explorer_runs_and_redraws"), ("test_explorers.py", None)}
 
 
 def missing_requirement() -> str | None:
@@ -67,15 +76,22 @@ def _jupyter_executable() -> str:
     return found
 
 
-class LabServer:
-    """A running `jupyter lab` process and how to reach it."""
+def _normalized_prefix(prefix: str) -> str:
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    return prefix
 
-    def __init__(self, root: Path, port: int, proc: subprocess.Popen, log_path: Path):
+
+class LabServer:
+    """A running `jupyter lab` process and how to reach it (``prefix``: its URL prefix, "/" or "/user/x/")."""
+
+    def __init__(self, root: Path, port: int, proc: subprocess.Popen, log_path: Path, prefix: str = "/"):
         self.root = root
         self.port = port
         self.proc = proc
         self.log_path = log_path
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.prefix = _normalized_prefix(prefix)
+        self.origin = f"http://127.0.0.1:{port}"
+        self.base_url = self.origin + self.prefix.rstrip("/")
         self.token = TOKEN
 
     def url(self, path: str) -> str:
@@ -107,6 +123,16 @@ def _wait_until_up(server: LabServer, timeout: float) -> None:
     raise RuntimeError(f"jupyter lab did not answer on {server.base_url} within {timeout}s:\n{server.log_tail()}")
 
 
+def _assert_only_under_prefix(server: LabServer) -> None:
+    """The prefix is in effect: the API answers under it and not at the bare origin."""
+    try:
+        with urllib.request.urlopen(f"{server.origin}/api/status?token={server.token}", timeout=5) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    assert status == 404, f"a server started with base_url={server.prefix} also answers at / (HTTP {status})"
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """Stop the server and the kernels it started (they share its process group)."""
     if proc.poll() is None:
@@ -135,13 +161,28 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+def pytest_generate_tests(metafunc):
+    """Every test that uses the server runs on the root variant; the checks in PREFIXED_CHECKS also run on
+    the server under the URL prefix."""
+    if "lab_server" not in metafunc.fixturenames:
+        return
+    module = Path(str(metafunc.definition.fspath)).name
+    prefixed = (module, None) in PREFIXED_CHECKS or (module, metafunc.definition.originalname) in PREFIXED_CHECKS
+    variants = ["root", "prefix"] if prefixed else ["root"]
+    metafunc.parametrize("lab_server", variants, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def lab_server(tmp_path_factory, artifacts_dir):
-    """`jupyter lab` on 127.0.0.1 with a temporary root, settings and workspaces; always shut down."""
+def lab_server(request, tmp_path_factory, artifacts_dir):
+    """`jupyter lab` on 127.0.0.1 with a temporary root, settings and workspaces; always shut down.
+
+    Parametrized (see pytest_generate_tests) by the variant name: "root" or "prefix" (BASE_URLS)."""
     reason = missing_requirement()
     if reason:
         pytest.skip(reason)
-    home = tmp_path_factory.mktemp("lab-home")
+    variant = getattr(request, "param", "root")
+    prefix = _normalized_prefix(BASE_URLS[variant])
+    home = tmp_path_factory.mktemp(f"lab-home-{variant}")
     root = home / "root"
     root.mkdir()
     settings = home / "settings"
@@ -170,6 +211,7 @@ def lab_server(tmp_path_factory, artifacts_dir):
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
+        f"--ServerApp.base_url={prefix}",
         f"--IdentityProvider.token={TOKEN}",
         "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=None",
@@ -177,7 +219,7 @@ def lab_server(tmp_path_factory, artifacts_dir):
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    log_path = artifacts_dir / "jupyter-lab.log"
+    log_path = artifacts_dir / ("jupyter-lab.log" if variant == "root" else f"jupyter-lab-{variant}.log")
     log = open(log_path, "w")  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
         cmd,
@@ -188,10 +230,12 @@ def lab_server(tmp_path_factory, artifacts_dir):
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    server = LabServer(root, port, proc, log_path)
+    server = LabServer(root, port, proc, log_path, prefix)
     try:
         _wait_until_up(server, SERVER_START_TIMEOUT)
-        print(f"jupyter lab at {server.base_url} (root {root}, log {log_path})")
+        if prefix != "/":
+            _assert_only_under_prefix(server)
+        print(f"jupyter lab at {server.base_url}/ (root {root}, log {log_path})")
         yield server
     finally:
         _stop(proc)

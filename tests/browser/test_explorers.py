@@ -177,6 +177,18 @@ EXPLORERS = [
         "decay_explorer",
         "lambda",
     ),
+    Explorer(
+        "training",
+        "10_training_a_model",
+        "from course_lib.datasets import load_breast_cancer\nfrom course_lib.models import LogisticRegression\n"
+        "from course_lib.training import race\nfrom course_lib.viz.explorers_training import TrainingExplorer\n"
+        "data = load_breast_cancer(seed=0)\ntest = (data.X_test, data.y_test)\n"
+        "logistic = LogisticRegression(data.X_train, data.y_train)\n"
+        "result = race(logistic, lrs=np.logspace(-4, 1, 11), seeds=(0, 1, 2, 3, 4), epochs=20, batch_size=32,"
+        " test=test, weight_decay=0.01)\n"
+        'explorer = TrainingExplorer(logistic, result, test=test, optimizer="SGD")\nexplorer',
+        "lr",
+    ),
 ]
 FIRST_EXPLORER_CELL = 1  # cell 0 is SETUP
 
@@ -475,3 +487,192 @@ def test_console_clean(explorer_page, browser_context):
     if browser_context.external_requests:
         summary.append(f"refused requests leaving 127.0.0.1: {browser_context.external_requests}")
     assert unexpected == [], "browser console errors:\n" + "\n".join(unexpected)
+
+
+# ----------------------------------------------------------------------------------------------- keyboard
+_ACTIVE = """(root) => {
+    const a = document.activeElement;
+    const slider = a && a.closest('.widget-slider');
+    const label = slider && slider.querySelector('.widget-label');
+    return {
+        inside: root.contains(a),
+        canvas: !!(a && a.closest('.jupyter-matplotlib-canvas-div')),
+        tag: a ? a.tagName.toLowerCase() : '',
+        role: a ? (a.getAttribute('role') || '') : '',
+        name: a ? (a.getAttribute('aria-label') || a.getAttribute('title')
+                   || (a.labels && a.labels[0] ? a.labels[0].textContent : '') || '').trim() : '',
+        slider: label ? label.textContent.trim() : null,
+        id: a ? a.id : '',
+        valuetext: a ? (a.getAttribute('aria-valuetext') || '') : '',
+        readout: slider ? slider.querySelector('.widget-readout').textContent.trim() : '',
+    };
+}"""
+
+_SENTINEL = """(root) => {
+    // focusable elements just before and just after the explorer: a walk starts at one and must reach the other
+    for (const id of ['course-walk-start', 'course-walk-end']) {
+        const old = document.getElementById(id);
+        if (old) old.remove();
+    }
+    const before = document.createElement('button');
+    before.id = 'course-walk-start';
+    before.textContent = 'before the explorer';
+    const after = document.createElement('button');
+    after.id = 'course-walk-end';
+    after.textContent = 'after the explorer';
+    root.parentElement.insertBefore(before, root);
+    root.parentElement.insertBefore(after, root.nextSibling);
+    before.focus();
+    return document.activeElement === before;
+}"""
+
+_FOCUS_END = """() => {
+    const end = document.getElementById('course-walk-end');
+    end.focus();
+    return document.activeElement === end;
+}"""
+
+
+def keyboard_walk(page, cell, explorer, what, wait_idle) -> str:
+    """Tab enters the explorer and reaches every control, each with a name that says what it sets (a slider's
+    value as its readout shows it); the arrow keys on the chosen slider move its value and the figure; Tab
+    leaves past the figure (no trap) and Shift+Tab comes back. Returns a summary line."""
+    root = cell.locator(".course-explorer").first
+    root.wait_for(state="attached", timeout=RENDER_TIMEOUT * 1000)
+    root.scroll_into_view_if_needed()
+    # the mouse away from every figure: ipympl shows a figure's toolbar only while the mouse is over it
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(500)
+    handle_root = root.element_handle()
+    page.wait_for_function(
+        "(r) => r.querySelector('.noUi-handle[aria-label]') !== null", arg=handle_root, timeout=RENDER_TIMEOUT * 1000
+    )
+    assert page.evaluate(_SENTINEL, handle_root), f"{what}: could not place the focus before the explorer"
+    n_sliders = root.locator(".widget-slider").count()
+    visited, left = [], None
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        info = page.evaluate(_ACTIVE, handle_root)
+        if not info["inside"]:
+            left = info
+            break
+        visited.append(info)
+    assert visited, f"{what}: Tab from just before the explorer did not enter it"
+    assert left is not None, f"{what}: 80 Tab presses did not leave the explorer (a keyboard trap); last: {visited[-1]}"
+    assert not any(v["canvas"] for v in visited), f"{what}: the figure's canvas takes a Tab stop"
+    unnamed = [v for v in visited if not v["name"]]
+    assert unnamed == [], f"{what}: controls without an accessible name: {unnamed}"
+    handles = [v for v in visited if v["role"] == "slider"]
+    assert len(handles) == n_sliders, f"{what}: Tab reached {len(handles)} of {n_sliders} sliders"
+    for v in handles:
+        assert v["slider"] in v["name"], f"{what}: slider {v['slider']!r} is announced as {v['name']!r}"
+        assert v["valuetext"] == v["readout"], (
+            f"{what}: slider {v['slider']!r} announces {v['valuetext']!r} but shows {v['readout']!r}"
+        )
+    assert left["id"] == "course-walk-end", f"{what}: Tab left the explorer to <{left['tag']}>, not to what follows"
+    # Shift+Tab from just after the explorer walks back through the same controls and out before it
+    assert page.evaluate(_FOCUS_END), f"{what}: could not place the focus after the explorer"
+    back, out = [], None
+    for _ in range(80):
+        page.keyboard.press("Shift+Tab")
+        info = page.evaluate(_ACTIVE, handle_root)
+        if not info["inside"]:
+            out = info
+            break
+        back.append(info)
+    assert out is not None and out["id"] == "course-walk-start", f"{what}: Shift+Tab did not leave before it: {out}"
+    assert len(back) == len(visited), f"{what}: {len(visited)} Tab stops forwards, {len(back)} backwards"
+    # from the start again, Tab to the chosen slider; its arrow keys move the value and the figure
+    page.evaluate(_SENTINEL, handle_root)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        info = page.evaluate(_ACTIVE, handle_root)
+        if info["slider"] == explorer.slider and info["role"] == "slider":
+            break
+    else:
+        raise AssertionError(f"{what}: Tab never reached slider {explorer.slider!r}")
+    canvas = cell.locator(".jupyter-matplotlib-canvas-div canvas").first
+    wait_idle()
+    before, value_before = canvas_digest(canvas), info["readout"]
+    for _ in range(3):
+        page.keyboard.press(explorer.key)
+        page.wait_for_timeout(60)
+    after = page.evaluate(_ACTIVE, handle_root)
+    assert after["slider"] == explorer.slider, f"{what}: the arrow keys moved the focus away from the slider"
+    assert after["readout"] != value_before, f"{what}: the arrow keys did not move slider {explorer.slider!r}"
+    wait_for_new_canvas(page, canvas, before)
+    assert canvas_digest(canvas) != before, f"{what}: the figure did not change after the arrow keys"
+    status = cell.locator(".course-explorer-status").first.inner_text().strip()
+    assert status, f"{what}: no text description beside the figure"
+    page.evaluate("() => ['course-walk-start', 'course-walk-end'].forEach(i => document.getElementById(i)?.remove())")
+    return (
+        f"{explorer.name:20s} keyboard: {len(visited)} Tab stops, {len(handles)} sliders named, left to "
+        f"<{left['tag']}>; {explorer.slider!r} {value_before} -> {after['readout']}"
+    )
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=[e.name for e in EXPLORERS])
+def test_keyboard_walk(explorer_page, explorer):
+    """In JupyterLab: see keyboard_walk."""
+    page, _, summary = explorer_page
+    index = FIRST_EXPLORER_CELL + EXPLORERS.index(explorer)
+    what = f"explorer {explorer.name!r} (cell {index}, as in {explorer.chapter})"
+    cell = mark_cell(page, index, explorer.name)
+
+    def wait_idle():
+        page.wait_for_function(
+            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+            timeout=REDRAW_TIMEOUT * 1000,
+        )
+
+    summary.append(keyboard_walk(page, cell, explorer, what, wait_idle))
+
+
+# ----------------------------------------------------------------------------------------------- Notebook 7
+@pytest.fixture(scope="module")
+def notebook7_page(lab_server, browser_context, artifacts_dir):
+    """The same notebook in Jupyter Notebook 7 (served by the same server), run once with Run > Run All Cells."""
+    pytest.importorskip("notebook", reason="Jupyter Notebook 7 (the notebook package) is not installed")
+    folder = lab_server.root / f"{FOLDER}-nb7"
+    folder.mkdir()
+    (folder / NOTEBOOK).write_text(json.dumps(_notebook(), indent=1))
+    page = browser_context.new_page()
+    console = ConsoleLog(page, "explorers-nb7", artifacts_dir)
+    try:
+        page.goto(lab_server.url(f"notebooks/{folder.name}/{NOTEBOOK}"), wait_until="domcontentloaded")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=90_000)
+        page.wait_for_function(
+            "() => document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus, "
+            ".jp-Toolbar-kernelStatus') !== null",
+            timeout=90_000,
+        )
+        page.wait_for_timeout(2000)  # the kernel connects
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        n_code = len(_notebook()["cells"])
+        page.wait_for_function(
+            r"""(n) => {
+                const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
+                    .map(p => p.textContent.trim());
+                return prompts.length === n && prompts.every(t => /^\[\d+\]:$/.test(t));
+            }""",
+            arg=n_code,
+            timeout=RUN_ALL_TIMEOUT * 1000,
+            polling=500,
+        )
+        yield page
+    finally:
+        console.save()
+        page.close()
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS, ids=[e.name for e in EXPLORERS])
+def test_keyboard_walk_notebook7(notebook7_page, explorer):
+    """In Jupyter Notebook 7 (after Run All): see keyboard_walk. Notebook 7 handles its shortcuts before a
+    focused slider sees the key; the explorers keep the keys of their controls for the controls."""
+    page = notebook7_page
+    index = FIRST_EXPLORER_CELL + EXPLORERS.index(explorer)
+    what = f"explorer {explorer.name!r} in Notebook 7 (cell {index}, as in {explorer.chapter})"
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    keyboard_walk(page, cell, explorer, what, lambda: page.wait_for_timeout(500))
