@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import numbers
 
 import numpy as np
 from matplotlib.colors import LogNorm, SymLogNorm
@@ -79,6 +80,13 @@ def _start(x0, dim, name="x0"):
     if not np.isfinite(x).all():
         raise ValueError(f"{name}: every coordinate must be finite, got {x0!r}")
     return x
+
+
+def _steps(steps):
+    """``steps`` checked: a whole number of steps, at least one."""
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"steps: expected a whole number >= 1, got {steps!r}")
+    return steps
 
 
 def _minima(objective):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import optimizers as _optimizers
@@ -24,6 +22,7 @@ from .explorers_common import (
     _shown,
     _start,
     _start_specs,
+    _steps,
     _ValueScale,
     _verdict,
     _window,
@@ -135,8 +134,7 @@ class DescentExplorer(ExplorerBase):
         self.objective = objective
         self.dim = objective.dim
         self.x0 = _start(x0, self.dim)
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(f"steps: expected a whole number >= 1, got {steps!r}")
+        _steps(steps)
         self._cls, base = _optimizer_spec(optimizer)
         params = {"lr": (1e-3, 1.0, 0.1, "log")} if params is None else dict(params)
         fixed = dict(fixed or {})

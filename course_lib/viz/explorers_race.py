@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..descent import descend
@@ -22,6 +20,7 @@ from .explorers_common import (
     _shown,
     _start,
     _start_specs,
+    _steps,
     _ValueScale,
     _verdict,
     _window,
@@ -80,8 +79,7 @@ class RaceExplorer(ExplorerBase):
         self.dim = objective.dim
         self._base = _labelled(optimizers)
         self.x0 = _start(x0, self.dim)
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(f"steps: expected a whole number >= 1, got {steps!r}")
+        _steps(steps)
         params = dict(params or {})
         unknown = set(params) - set(self._base)
         if unknown:

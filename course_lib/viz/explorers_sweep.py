@@ -25,6 +25,7 @@ from .explorers_common import (
     _set_message,
     _shown,
     _start,
+    _steps,
     _SymlogTicks,
     _ValueScale,
     _verdict,
@@ -91,8 +92,7 @@ class SweepExplorer(ExplorerBase):
         self.objective = objective
         self.dim = objective.dim
         self.x0 = _start(x0, self.dim)
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(f"steps: expected a whole number >= 1, got {steps!r}")
+        _steps(steps)
         cls, base = _optimizer_spec(optimizer)
         fields = _fields(cls)
         if x_param is None:
