@@ -31,7 +31,7 @@ _reason = missing_requirement()
 if _reason:
     pytest.skip(_reason, allow_module_level=True)
 
-from .test_lab import bad_outputs, open_notebook, run_all  # noqa: E402 - after the skip, as test_lab.py does
+from .test_lab import _strip_outputs, bad_outputs, open_notebook, run_all  # noqa: E402 - after the skip, as test_lab.py does
 
 pytestmark = pytest.mark.browser
 
@@ -62,22 +62,13 @@ def axe_script() -> str:
     return AXE_SCRIPT
 
 
-def strip_outputs(nb: dict) -> dict:
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
-    nb["metadata"].pop("widgets", None)
-    return nb
-
-
 @pytest.fixture(scope="module")
 def chapters_folder(lab_server):
     """The chapters, outputs stripped (every output checked comes from this run), with their solutions."""
     folder = lab_server.root / FOLDER
     folder.mkdir()
     for path in CHAPTERS:
-        (folder / path.name).write_text(json.dumps(strip_outputs(json.loads(path.read_text())), indent=1))
+        (folder / path.name).write_text(json.dumps(_strip_outputs(json.loads(path.read_text())), indent=1))
     shutil.copytree(REPO / "notebooks" / "solutions", folder / "solutions")
     return folder
 

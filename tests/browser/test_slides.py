@@ -23,7 +23,7 @@ _reason = missing_requirement()
 if _reason:
     pytest.skip(_reason, allow_module_level=True)
 
-from .test_lab import bad_outputs, open_notebook, run_all  # noqa: E402 - after the skip, as test_lab.py does
+from .test_lab import _strip_outputs, bad_outputs, open_notebook, run_all  # noqa: E402 - after the skip, as test_lab.py does
 
 pytestmark = pytest.mark.browser
 
@@ -54,21 +54,12 @@ def slides(nb: dict) -> list[list[int]]:
     return [g for g in groups if g]
 
 
-def strip_outputs(nb: dict) -> dict:
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"] = []
-            cell["execution_count"] = None
-    nb["metadata"].pop("widgets", None)
-    return nb
-
-
 @pytest.fixture(scope="module")
 def slides_folder(lab_server):
     folder = lab_server.root / FOLDER
     folder.mkdir()
     for path in CHAPTERS:
-        (folder / path.name).write_text(json.dumps(strip_outputs(json.loads(path.read_text())), indent=1))
+        (folder / path.name).write_text(json.dumps(_strip_outputs(json.loads(path.read_text())), indent=1))
     shutil.copytree(REPO / "notebooks" / "solutions", folder / "solutions")
     return folder
 
