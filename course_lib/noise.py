@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .descent import _leaves
+
 __all__ = [
     "TailAverage",
     "gaussian_noise",
@@ -169,14 +171,6 @@ def tail_average(grad, optimizer, x0, *, steps, tail, sigma=0.0, seeds=64, rng=0
     else:
         drift, drift_se = np.zeros_like(mean), np.full_like(mean, np.inf)
     return TailAverage(mean=mean, se=se, per_seed=per_seed, drift=drift, drift_se=drift_se, checkpoints=kept)
-
-
-def _leaves(values):
-    for v in values:
-        if isinstance(v, tuple):
-            yield from _leaves(v)
-        elif isinstance(v, np.ndarray):
-            yield v
 
 
 def stable_digits(mean, se):
