@@ -26,6 +26,8 @@ import numbers
 
 import numpy as np
 
+from .regression import _design
+
 __all__ = ["LogisticRegression", "MLP", "sigmoid", "log_loss"]
 
 
@@ -41,14 +43,7 @@ def log_loss(z, y):
 
 
 def _data(X, y):
-    try:
-        X = np.array(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("X: expected a 2-D array of numbers (n examples by d features)") from None
-    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X: expected a non-empty 2-D array of shape (n, d), got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X: every entry must be finite")
+    X = np.array(_design(X))  # the checks of regression's design matrices; a copy the model owns
     try:
         y = np.array(y, dtype=np.float64)
     except (TypeError, ValueError):
